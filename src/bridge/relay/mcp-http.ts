@@ -1,0 +1,167 @@
+import type { Dispatcher } from 'undici';
+import { request } from 'undici';
+
+import type { Credentials } from '../../gateway/credentials.js';
+import type { Logger } from '../../shared/log.js';
+import { authHeaders } from '../../gateway/auth-headers.js';
+import { gatewayDetail, LOGIN_HINT, networkError, statusError } from '../../gateway/errors.js';
+import { GatewayError, isAbortError } from '../../shared/errors.js';
+import { parseSse } from './sse.js';
+
+export interface McpHttpOptions {
+  endpoint: URL;
+  /** The gateway base, for messages. */
+  gateway: string;
+  dispatcher: Dispatcher;
+  credentials: Credentials;
+  userAgent: string;
+  logger: Logger;
+}
+
+export interface SessionHeaders {
+  sessionId?: string;
+  protocolVersion?: string;
+}
+
+export type PostOutcome =
+  | { kind: 'accepted' }
+  | { kind: 'messages'; sessionId?: string; messages: AsyncGenerator<unknown> };
+
+type Body = Dispatcher.ResponseData['body'];
+
+/**
+ * The HTTP side of MCP's Streamable HTTP transport, as the gateway's go-sdk speaks it: POST for
+ * messages (answered with SSE, JSON or 202), GET for the optional standalone stream, DELETE to
+ * end a session. Every failure comes out as a GatewayError that says what to do.
+ */
+export class McpHttp {
+  constructor(private readonly opts: McpHttpOptions) {}
+
+  async post(message: object, session: SessionHeaders, signal: AbortSignal): Promise<PostOutcome> {
+    const res = await this.send('POST', session, signal, JSON.stringify(message));
+    if (res.statusCode === 202) {
+      await res.body.dump();
+      return { kind: 'accepted' };
+    }
+    const sessionId = headerValue(res.headers['mcp-session-id']);
+    return { kind: 'messages', ...(sessionId !== undefined ? { sessionId } : {}), messages: this.messages(res) };
+  }
+
+  /** Opens the standalone stream; undefined when the gateway does not offer one. */
+  async get(session: SessionHeaders, signal: AbortSignal): Promise<AsyncGenerator<unknown> | undefined> {
+    try {
+      const res = await this.send('GET', session, signal);
+      return this.messages(res);
+    } catch (err) {
+      if (err instanceof GatewayError && (err.status === 405 || err.status === 400)) return undefined;
+      throw err;
+    }
+  }
+
+  async delete(session: SessionHeaders, signal: AbortSignal): Promise<void> {
+    const res = await this.send('DELETE', session, signal);
+    await res.body.dump();
+  }
+
+  private async send(method: 'POST' | 'GET' | 'DELETE', session: SessionHeaders, signal: AbortSignal, body?: string): Promise<Dispatcher.ResponseData> {
+    const token = this.opts.credentials.current();
+    if (token === undefined) {
+      throw new GatewayError('not-logged-in', `not logged in to ${this.opts.gateway}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);
+    }
+    const headers: Record<string, string> = {
+      ...authHeaders(token),
+      'user-agent': this.opts.userAgent,
+      accept: method === 'GET' ? 'text/event-stream' : 'application/json, text/event-stream',
+    };
+    if (method === 'POST') headers['content-type'] = 'application/json';
+    if (session.sessionId !== undefined) headers['mcp-session-id'] = session.sessionId;
+    if (session.protocolVersion !== undefined) headers['mcp-protocol-version'] = session.protocolVersion;
+
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.opts.endpoint, { method, headers, body, signal, dispatcher: this.opts.dispatcher });
+    } catch (err) {
+      if (isAbortError(err) || signal.aborted) throw err;
+      throw networkError(err, this.opts.gateway);
+    }
+    const rotated = headerValue(res.headers['x-new-access-token']);
+    if (rotated !== undefined) {
+      this.opts.logger.info('the gateway rotated the access token; using the new one from now on');
+      this.opts.credentials.rotate(rotated);
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) return res;
+
+    const contentType = headerValue(res.headers['content-type']);
+    const text = await readText(res.body, 64 * 1024).catch(() => '');
+    const detail = gatewayDetail(text, contentType);
+    if (res.statusCode === 404) {
+      if (session.sessionId !== undefined) {
+        throw new GatewayError('session-expired', `the gateway no longer knows MCP session ${session.sessionId} (${detail ?? '404'})`, 404);
+      }
+      throw new GatewayError(
+        'mcp-unavailable',
+        `this gateway does not serve MCP at ${this.opts.endpoint.href} (404): it predates hoop's MCP server or has it turned off. Upgrade the gateway, or check the URL`,
+        404,
+      );
+    }
+    throw statusError(res.statusCode, this.opts.gateway, detail);
+  }
+
+  private async *messages(res: Dispatcher.ResponseData): AsyncGenerator<unknown> {
+    const contentType = (headerValue(res.headers['content-type']) ?? '').toLowerCase();
+    try {
+      if (contentType.startsWith('text/event-stream')) {
+        for await (const event of parseSse(res.body)) {
+          if (event.event !== 'message' || event.data === '') continue;
+          yield parseJson(event.data, this.opts.gateway);
+        }
+        return;
+      }
+      if (contentType.startsWith('application/json')) {
+        const parsed = parseJson(await res.body.text(), this.opts.gateway);
+        if (Array.isArray(parsed)) yield* parsed;
+        else yield parsed;
+        return;
+      }
+      await res.body.dump().catch(() => undefined);
+      throw new GatewayError(
+        'malformed',
+        `${this.opts.gateway} answered with "${contentType || 'no content type'}" instead of MCP (JSON or an event stream); is this the address of a Hoop gateway?`,
+      );
+    } catch (err) {
+      if (err instanceof GatewayError || isAbortError(err)) throw err;
+      throw networkError(err, this.opts.gateway);
+    } finally {
+      // Stop reading when the caller has what it needs; the socket is not reused mid-stream.
+      if (!res.body.destroyed) res.body.destroy();
+    }
+  }
+}
+
+function parseJson(text: string, gateway: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new GatewayError('malformed', `${gateway} sent a message that is not valid JSON`);
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  if (Array.isArray(value)) return value[0];
+  return value === '' ? undefined : value;
+}
+
+async function readText(body: Body, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    chunks.push(buf);
+    size += buf.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}

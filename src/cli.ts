@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+
+import { createServeCommand } from './commands/serve.js';
+import { GatewayError, UsageError, errorMessage } from './shared/errors.js';
+import { VERSION } from './shared/version.js';
+
+export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
+
+export function createProgram(): Command {
+  const program = new Command('hoop-mcp')
+    .description('MCP on stdio for AI agents, relayed to a Hoop gateway under its governance')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(run hoop-mcp --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(`hoop-mcp: ${text.replace(/^error: /, '')}`) });
+  for (const [command, opts] of [[createServeCommand(), { isDefault: true }]] as const) {
+    program.addCommand(command.copyInheritedSettings(program), opts);
+  }
+  return program;
+}
+
+/** Parses argv, runs the command, and maps every failure to one exit code and one clean line. */
+export async function main(argv: string[], stderr: { write(s: string): unknown } = process.stderr): Promise<number> {
+  try {
+    await createProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof UsageError) {
+      stderr.write(`hoop-mcp: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof GatewayError) {
+      stderr.write(`hoop-mcp: ${err.message}\n`);
+      return EXIT.error;
+    }
+    stderr.write(`hoop-mcp: unexpected error: ${errorMessage(err)}\n`);
+    return EXIT.error;
+  }
+}
