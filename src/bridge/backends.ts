@@ -25,11 +25,11 @@ export function backendFactory(s: BackendSettings): BackendFactory {
     if (s.gateway === undefined) {
       throw new GatewayError('not-configured', 'no Hoop gateway configured: pass --gateway <url> or set HOOP_APIURL, then restart the MCP server');
     }
-    const [{ RelayBackend }, { createDispatcher }] = await Promise.all([import('./relay/relay-backend.js'), import('../gateway/http.js')]);
+    const [{ RelayBackend }, { createFetch }] = await Promise.all([import('./relay/relay-backend.js'), import('../gateway/http.js')]);
     const relay = new RelayBackend({
       gateway: s.gateway,
       credentials: s.credentials,
-      dispatcher: createDispatcher(),
+      fetch: createFetch(),
       userAgent: s.userAgent,
       bridgeVersion: s.bridgeVersion,
       timeoutMs: s.timeoutMs,

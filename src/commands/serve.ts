@@ -78,10 +78,10 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   const logger = createLogger({ level: opts.logLevel, redactor, ...(opts.logFile !== undefined ? { file: opts.logFile } : {}) });
   const credentials = new Credentials(opts.token, opts.token !== undefined ? 'env' : 'none', redactor);
 
-  let peer: StdioPeer | undefined;
+  // The peer is created below; the backend only uses this channel after the client has spoken.
   const client: ClientChannel = {
-    notify: (method, params) => peer?.notify(method, params),
-    request: (method, params, signal) => (peer ? peer.request(method, params, signal) : Promise.reject(new Error('not connected'))),
+    notify: (method, params) => peer.notify(method, params),
+    request: (method, params, signal) => peer.request(method, params, signal),
   };
   const server = new BridgeServer({
     serverInfo: { name: 'hoop-mcp', version: VERSION },
@@ -104,14 +104,14 @@ export async function runServe(opts: ServeOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.debug(`shutting down: ${why}`);
-    await peer?.idle(2_000);
-    peer?.abortAll('hoop-mcp is shutting down');
+    await peer.idle(2_000);
+    peer.abortAll('hoop-mcp is shutting down');
     await Promise.race([server.close().catch((err: unknown) => logger.debug(errorMessage(err))), new Promise((r) => setTimeout(r, 3_000).unref())]);
     logger.close();
     opts.exit(0);
   };
 
-  peer = new StdioPeer({
+  const peer = new StdioPeer({
     input: opts.io.stdin,
     output: opts.io.stdout,
     logger,

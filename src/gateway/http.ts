@@ -1,4 +1,22 @@
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+
+/** The parts of a fetch Response the gateway client reads. Both undici's and Node's global fetch fit. */
+export interface FetchResponse {
+  status: number;
+  headers: { get(name: string): string | null };
+  body: (AsyncIterable<Uint8Array> & { cancel(reason?: unknown): Promise<void> }) | null;
+  text(): Promise<string>;
+}
+
+export interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}
+
+/** Injected everywhere the gateway is called, so unit tests can hand in msw's intercepted fetch. */
+export type FetchLike = (url: URL, init: FetchInit) => Promise<FetchResponse>;
 
 export interface DispatcherOptions {
   connectTimeoutMs?: number;
@@ -19,4 +37,9 @@ export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
   };
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => (process.env[k] ?? '') !== '');
   return proxied ? new EnvHttpProxyAgent(common) : new Agent(common);
+}
+
+/** fetch bound to the dispatcher: the production FetchLike. */
+export function createFetch(dispatcher: Dispatcher = createDispatcher()): FetchLike {
+  return (url, init) => undiciFetch(url, { ...init, dispatcher });
 }

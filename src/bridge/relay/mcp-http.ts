@@ -1,9 +1,7 @@
-import type { Dispatcher } from 'undici';
-import { request } from 'undici';
-
 import type { Credentials } from '../../gateway/credentials.js';
 import type { Logger } from '../../shared/log.js';
 import { authHeaders } from '../../gateway/auth-headers.js';
+import type { FetchLike, FetchResponse } from '../../gateway/http.js';
 import { gatewayDetail, LOGIN_HINT, networkError, statusError } from '../../gateway/errors.js';
 import { GatewayError, isAbortError } from '../../shared/errors.js';
 import { parseSse } from './sse.js';
@@ -12,7 +10,7 @@ export interface McpHttpOptions {
   endpoint: URL;
   /** The gateway base, for messages. */
   gateway: string;
-  dispatcher: Dispatcher;
+  fetch: FetchLike;
   credentials: Credentials;
   userAgent: string;
   logger: Logger;
@@ -27,8 +25,6 @@ export type PostOutcome =
   | { kind: 'accepted' }
   | { kind: 'messages'; sessionId?: string; messages: AsyncGenerator<unknown> };
 
-type Body = Dispatcher.ResponseData['body'];
-
 /**
  * The HTTP side of MCP's Streamable HTTP transport, as the gateway's go-sdk speaks it: POST for
  * messages (answered with SSE, JSON or 202), GET for the optional standalone stream, DELETE to
@@ -39,11 +35,11 @@ export class McpHttp {
 
   async post(message: object, session: SessionHeaders, signal: AbortSignal): Promise<PostOutcome> {
     const res = await this.send('POST', session, signal, JSON.stringify(message));
-    if (res.statusCode === 202) {
-      await res.body.dump();
+    if (res.status === 202) {
+      discard(res);
       return { kind: 'accepted' };
     }
-    const sessionId = headerValue(res.headers['mcp-session-id']);
+    const sessionId = headerValue(res.headers.get('mcp-session-id'));
     return { kind: 'messages', ...(sessionId !== undefined ? { sessionId } : {}), messages: this.messages(res) };
   }
 
@@ -59,11 +55,10 @@ export class McpHttp {
   }
 
   async delete(session: SessionHeaders, signal: AbortSignal): Promise<void> {
-    const res = await this.send('DELETE', session, signal);
-    await res.body.dump();
+    discard(await this.send('DELETE', session, signal));
   }
 
-  private async send(method: 'POST' | 'GET' | 'DELETE', session: SessionHeaders, signal: AbortSignal, body?: string): Promise<Dispatcher.ResponseData> {
+  private async send(method: 'POST' | 'GET' | 'DELETE', session: SessionHeaders, signal: AbortSignal, body?: string): Promise<FetchResponse> {
     const token = this.opts.credentials.current();
     if (token === undefined) {
       throw new GatewayError('not-logged-in', `not logged in to ${this.opts.gateway}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);
@@ -77,24 +72,24 @@ export class McpHttp {
     if (session.sessionId !== undefined) headers['mcp-session-id'] = session.sessionId;
     if (session.protocolVersion !== undefined) headers['mcp-protocol-version'] = session.protocolVersion;
 
-    let res: Dispatcher.ResponseData;
+    let res: FetchResponse;
     try {
-      res = await request(this.opts.endpoint, { method, headers, body, signal, dispatcher: this.opts.dispatcher });
+      res = await this.opts.fetch(this.opts.endpoint, { method, headers, ...(body !== undefined ? { body } : {}), signal });
     } catch (err) {
       if (isAbortError(err) || signal.aborted) throw err;
       throw networkError(err, this.opts.gateway);
     }
-    const rotated = headerValue(res.headers['x-new-access-token']);
+    const rotated = headerValue(res.headers.get('x-new-access-token'));
     if (rotated !== undefined) {
       this.opts.logger.info('the gateway rotated the access token; using the new one from now on');
       this.opts.credentials.rotate(rotated);
     }
-    if (res.statusCode >= 200 && res.statusCode < 300) return res;
+    if (res.status >= 200 && res.status < 300) return res;
 
-    const contentType = headerValue(res.headers['content-type']);
-    const text = await readText(res.body, 64 * 1024).catch(() => '');
+    const contentType = headerValue(res.headers.get('content-type'));
+    const text = await readText(res, 64 * 1024).catch(() => '');
     const detail = gatewayDetail(text, contentType);
-    if (res.statusCode === 404) {
+    if (res.status === 404) {
       if (session.sessionId !== undefined) {
         throw new GatewayError('session-expired', `the gateway no longer knows MCP session ${session.sessionId} (${detail ?? '404'})`, 404);
       }
@@ -104,26 +99,28 @@ export class McpHttp {
         404,
       );
     }
-    throw statusError(res.statusCode, this.opts.gateway, detail);
+    throw statusError(res.status, this.opts.gateway, detail);
   }
 
-  private async *messages(res: Dispatcher.ResponseData): AsyncGenerator<unknown> {
-    const contentType = (headerValue(res.headers['content-type']) ?? '').toLowerCase();
+  private async *messages(res: FetchResponse): AsyncGenerator<unknown> {
+    const contentType = (headerValue(res.headers.get('content-type')) ?? '').toLowerCase();
+    let finished = false;
     try {
-      if (contentType.startsWith('text/event-stream')) {
+      if (contentType.startsWith('text/event-stream') && res.body !== null) {
         for await (const event of parseSse(res.body)) {
           if (event.event !== 'message' || event.data === '') continue;
           yield parseJson(event.data, this.opts.gateway);
         }
+        finished = true;
         return;
       }
       if (contentType.startsWith('application/json')) {
-        const parsed = parseJson(await res.body.text(), this.opts.gateway);
+        const parsed = parseJson(await res.text(), this.opts.gateway);
+        finished = true;
         if (Array.isArray(parsed)) yield* parsed;
         else yield parsed;
         return;
       }
-      await res.body.dump().catch(() => undefined);
       throw new GatewayError(
         'malformed',
         `${this.opts.gateway} answered with "${contentType || 'no content type'}" instead of MCP (JSON or an event stream); is this the address of a Hoop gateway?`,
@@ -132,8 +129,8 @@ export class McpHttp {
       if (err instanceof GatewayError || isAbortError(err)) throw err;
       throw networkError(err, this.opts.gateway);
     } finally {
-      // Stop reading when the caller has what it needs; the socket is not reused mid-stream.
-      if (!res.body.destroyed) res.body.destroy();
+      // The caller may stop reading once it has its answer: release the connection.
+      if (!finished) discard(res);
     }
   }
 }
@@ -146,22 +143,25 @@ function parseJson(text: string, gateway: string): unknown {
   }
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
-  if (Array.isArray(value)) return value[0];
-  return value === '' ? undefined : value;
+function headerValue(value: string | null): string | undefined {
+  return value === null || value === '' ? undefined : value;
 }
 
-async function readText(body: Body, limit: number): Promise<string> {
+/** Releases a body we will not read. Not awaited: a stalled peer must not stall us. */
+function discard(res: FetchResponse): void {
+  res.body?.cancel().catch(() => undefined);
+}
+
+/** Reads at most `limit` bytes of an error body: enough for hoop's `{"message": …}`. */
+async function readText(res: FetchResponse, limit: number): Promise<string> {
+  if (res.body === null) return '';
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    chunks.push(buf);
-    size += buf.length;
-    if (size >= limit) {
-      body.destroy();
-      break;
-    }
+  for await (const chunk of res.body) {
+    chunks.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size >= limit) break;
   }
+  discard(res);
   return Buffer.concat(chunks).toString('utf8').slice(0, limit);
 }

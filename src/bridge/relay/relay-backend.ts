@@ -1,7 +1,6 @@
-import type { Dispatcher } from 'undici';
-
 import type { Logger } from '../../shared/log.js';
 import type { Credentials } from '../../gateway/credentials.js';
+import type { FetchLike } from '../../gateway/http.js';
 import type { GatewayUrl } from '../../gateway/url.js';
 import { GatewayError, errorMessage } from '../../shared/errors.js';
 import { ErrorCode, RpcError, type JsonRpcNotification, type JsonRpcRequest, type Params, type RequestId } from '../../shared/jsonrpc.js';
@@ -26,7 +25,7 @@ import { UpstreamSession } from './session.js';
 export interface RelayOptions {
   gateway: GatewayUrl;
   credentials: Credentials;
-  dispatcher: Dispatcher;
+  fetch: FetchLike;
   userAgent: string;
   bridgeVersion: string;
   /** Per call; restarts whenever the gateway reports progress. */
@@ -68,12 +67,14 @@ export class RelayBackend implements Backend {
   private readonly clientRequests = new Map<RequestId, AbortController>();
   private humanWaits = 0;
   private tokenSeq = 0;
+  /** The last catalogue write, awaited on close so a quick exit still leaves the cache behind. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: RelayOptions) {
     this.http = new McpHttp({
       endpoint: opts.gateway.mcpEndpoint,
       gateway: opts.gateway.base,
-      dispatcher: opts.dispatcher,
+      fetch: opts.fetch,
       credentials: opts.credentials,
       userAgent: opts.userAgent,
       logger: opts.logger,
@@ -91,10 +92,10 @@ export class RelayBackend implements Backend {
 
   async listTools(signal: AbortSignal): Promise<Tool[]> {
     try {
-      const tools = await this.withSession(true, 'tools/list', (s) => this.timed(signal, 'tools/list', (sig) => this.fetchTools(s, sig)));
+      const tools = await this.withSession('tools/list', async () => true, (s) => this.timed(signal, 'tools/list', (sig) => this.fetchTools(s, sig)));
       this.remember(tools);
       this.staleServed = undefined;
-      this.opts.cache.save(tools).catch((err: unknown) => this.opts.logger.debug(`could not cache the tool list: ${errorMessage(err)}`));
+      this.saving = this.opts.cache.save(tools).catch((err: unknown) => this.opts.logger.debug(`could not cache the tool list: ${errorMessage(err)}`));
       return tools;
     } catch (err) {
       if (err instanceof GatewayError && STALE_OK.has(err.kind)) {
@@ -117,7 +118,7 @@ export class RelayBackend implements Backend {
     const upstreamParams: Params = clientToken !== undefined ? params : { ...params, _meta: { ...params._meta, progressToken: token } };
     const label = `tools/call ${params.name}`;
     try {
-      return await this.withSession(isReplayable(this.tools.get(params.name)), params.name, (s) =>
+      return await this.withSession(params.name, (s) => this.isReadOnly(s, params.name, ctx.signal), (s) =>
         this.timed(ctx.signal, label, (sig) => s.request('tools/call', upstreamParams, sig), { token, forward: clientToken !== undefined }),
       );
     } catch (err) {
@@ -128,7 +129,7 @@ export class RelayBackend implements Backend {
   }
 
   forward(method: string, params: Params | undefined, signal: AbortSignal): Promise<Params> {
-    return this.withSession(true, method, (s) => this.timed(signal, method, (sig) => s.request(method, params, sig)));
+    return this.withSession(method, async () => true, (s) => this.timed(signal, method, (sig) => s.request(method, params, sig)));
   }
 
   notify(method: string, params: Params | undefined): void {
@@ -140,6 +141,7 @@ export class RelayBackend implements Backend {
   async close(): Promise<void> {
     this.closed = true;
     for (const controller of this.clientRequests.values()) controller.abort('hoop-mcp is shutting down');
+    await this.saving;
     const pending = this.sessionPromise;
     this.sessionPromise = undefined;
     if (pending === undefined) return;
@@ -216,14 +218,31 @@ export class RelayBackend implements Backend {
     try {
       const live = await this.fetchTools(session, AbortSignal.timeout(this.opts.timeoutMs));
       this.remember(live);
-      await this.opts.cache.save(live);
+      this.saving = this.opts.cache.save(live);
+      await this.saving;
       if (JSON.stringify(live) !== JSON.stringify(served)) this.opts.client.notify('notifications/tools/list_changed');
     } catch (err) {
       this.opts.logger.debug(`could not refresh the tool list: ${errorMessage(err)}`);
     }
   }
 
-  private async withSession<T>(replayable: boolean, what: string, run: (s: UpstreamSession) => Promise<T>): Promise<T> {
+  /** A tool may be replayed only if the gateway marks it read-only or idempotent; learn the catalogue if needed. */
+  private async isReadOnly(session: UpstreamSession, name: string, signal: AbortSignal): Promise<boolean> {
+    if (!this.tools.has(name)) {
+      try {
+        this.remember(await this.timed(signal, 'tools/list', (sig) => this.fetchTools(session, sig)));
+      } catch (err) {
+        this.opts.logger.debug(`could not learn whether ${name} is read-only: ${errorMessage(err)}`);
+      }
+    }
+    return isReplayable(this.tools.get(name));
+  }
+
+  /**
+   * Runs `run` on the current session. If the gateway has dropped it (idle timeout, restart), a
+   * new one is opened and `run` repeated only when `replayable` says so: never blindly.
+   */
+  private async withSession<T>(what: string, replayable: (s: UpstreamSession) => Promise<boolean>, run: (s: UpstreamSession) => Promise<T>): Promise<T> {
     const first = await this.session();
     try {
       return await run(first);
@@ -232,14 +251,15 @@ export class RelayBackend implements Backend {
       if (this.sessionPromise !== undefined && (await this.sessionPromise.catch(() => undefined)) === first) this.sessionPromise = undefined;
       first.abandon();
       this.opts.logger.info('the gateway session expired (idle timeout or gateway restart); opening a new one');
-      if (!replayable) {
+      const next = await this.session();
+      if (!(await replayable(next))) {
         throw new GatewayError(
           'session-expired',
           `the gateway's MCP session had expired, so hoop-mcp opened a new one but did not resend "${what}": it is not read-only, and it may not have run. ` +
             'Check whether it took effect, then call it again if needed',
         );
       }
-      return await run(await this.session());
+      return await run(next);
     }
   }
 

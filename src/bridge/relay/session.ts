@@ -1,5 +1,5 @@
 import type { Logger } from '../../shared/log.js';
-import { GatewayError, errorMessage, isAbortError } from '../../shared/errors.js';
+import { GatewayError, errorMessage } from '../../shared/errors.js';
 import {
   classifyMessage,
   ErrorCode,
@@ -112,7 +112,7 @@ export class UpstreamSession {
       }
       throw new GatewayError('interrupted', `the gateway closed the stream before answering ${method}`);
     } catch (err) {
-      if (signal.aborted && (isAbortError(err) || err === signal.reason)) {
+      if (signal.aborted) {
         const reason = typeof signal.reason === 'string' ? signal.reason : 'cancelled by the client';
         void this.notify('notifications/cancelled', { requestId: id, reason }).catch(() => undefined);
       }

@@ -1,0 +1,194 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ListRootsRequestSchema,
+  LoggingMessageNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { startGateway, type GatewayFixture, type GatewayFixtureOptions } from '../fixtures/gateway.js';
+import { connectBridge, type BridgeProcess } from '../helpers/bridge-process.js';
+
+const ADMIN = 'hoop-test-admin-token';
+const open: Array<{ client: Client; bridge?: BridgeProcess }> = [];
+const gateways: GatewayFixture[] = [];
+
+afterEach(async () => {
+  for (const { client } of open.splice(0)) await client.close().catch(() => undefined);
+  for (const gw of gateways.splice(0)) await gw.stop();
+});
+
+async function gateway(opts: GatewayFixtureOptions = {}): Promise<GatewayFixture> {
+  const gw = await startGateway({ pollMs: 50, ...opts });
+  gateways.push(gw);
+  return gw;
+}
+
+async function bridgeTo(gw: GatewayFixture, extra: Parameters<typeof connectBridge>[0] = {}): Promise<{ client: Client; bridge: BridgeProcess }> {
+  const conn = await connectBridge({ ...extra, args: ['--gateway', gw.url, ...(extra.args ?? [])], env: { HOOP_TOKEN: ADMIN, ...extra.env } });
+  open.push(conn);
+  return conn;
+}
+
+async function direct(gw: GatewayFixture): Promise<Client> {
+  const client = new Client({ name: 'direct', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${ADMIN}` } } }));
+  open.push({ client });
+  return client;
+}
+
+describe('the relay exposes exactly the gateway\'s tools', () => {
+  it.each([
+    ['a v1 gateway', { version: 'v1' } as const, 36],
+    ['today\'s gateway', { version: 'head' } as const, 55],
+    ['tomorrow\'s gateway', { extraTools: [{ name: 'future_tool', description: 'New', annotations: { readOnlyHint: true, title: 'Future' } }] }, 56],
+  ])('on %s', async (_label, opts, count) => {
+    const gw = await gateway(opts);
+    const { client } = await bridgeTo(gw);
+    const viaBridge = await client.listTools();
+    const viaGateway = await (await direct(gw)).listTools();
+    expect(viaBridge.tools).toHaveLength(count);
+    expect(viaBridge.tools).toEqual(viaGateway.tools);
+  });
+
+  it('forwards tools/list_changed', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client } = await bridgeTo(gw);
+    await client.listTools();
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+    // the standalone GET stream opens just after initialize; give it a moment
+    await expect.poll(() => gw.requests.some((r) => r.method === 'GET' && r.status === 200)).toBe(true);
+    gw.setTools('head');
+    gw.notifyToolsChanged();
+    await changed;
+    expect((await client.listTools()).tools).toHaveLength(55);
+  });
+});
+
+describe('tools/call', () => {
+  it('returns results unchanged, isError results included', async () => {
+    const gw = await gateway();
+    const { client } = await bridgeTo(gw);
+    const d = await direct(gw);
+    for (const [name, args] of [
+      ['connections_get', { name: 'staging-mysql' }],
+      ['connections_get', { name: 'nope' }],
+      ['connections_get', { unknown_key: 1 }],
+      ['serverinfo_get', {}],
+    ] as const) {
+      expect(await client.callTool({ name, arguments: args })).toEqual(await d.callTool({ name, arguments: args }));
+    }
+    const invalid = await client.callTool({ name: 'connections_get', arguments: {} });
+    expect(invalid.isError).toBe(true);
+  });
+
+  it('passes an unknown tool\'s JSON-RPC error through', async () => {
+    const gw = await gateway();
+    const { client } = await bridgeTo(gw);
+    await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).rejects.toThrow(/unknown tool "no_such_tool"/);
+  });
+
+  it('identifies itself and the client upstream', async () => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw, { clientName: 'claude-code' });
+    await client.callTool({ name: 'fixture_echo_headers', arguments: {} });
+    expect(gw.initializations[0]?.clientInfo).toEqual({ name: expect.stringMatching(/^claude-code \(via hoop-mcp \d+\.\d+\.\d+/), version: '9.9.9' });
+    const post = gw.requests.find((r) => r.method === 'POST');
+    expect(post?.headers['user-agent']).toMatch(/^hoop-mcp\/\d+\.\d+\.\d+/);
+  });
+
+  it.each([
+    ['xapi- server keys go as Bearer and Api-Key', 'xapi-testserverkey', 'xapi-testserverkey'],
+    ['hpk_ keys go only as Bearer', 'hpk_testkey123', undefined],
+    ['user tokens go only as Bearer', ADMIN, undefined],
+  ])('%s', async (_label, token, apiKey) => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw, { env: { HOOP_TOKEN: token } });
+    const result = await client.callTool({ name: 'fixture_echo_headers', arguments: {} });
+    expect(result.isError).toBeFalsy();
+    const post = gw.requests.find((r) => r.method === 'POST');
+    expect(post?.headers.authorization).toBe(`Bearer ${token}`);
+    expect(post?.headers['api-key']).toBe(apiKey);
+  });
+});
+
+describe('progress and cancellation', () => {
+  it('hands the client\'s progress token to the gateway and relays progress back', async () => {
+    const gw = await gateway();
+    const { client } = await bridgeTo(gw);
+    const { content } = await client.callTool({ name: 'exec', arguments: { connection_name: 'prod-postgres', input: 'delete from t' } });
+    const envelope = JSON.parse((content as Array<{ text: string }>)[0]?.text ?? '{}') as { review_id: string };
+    const progress: number[] = [];
+    setTimeout(() => gw.setReviewStatus(envelope.review_id, 'APPROVED'), 400);
+    const result = await client.callTool({ name: 'reviews_wait', arguments: { id: envelope.review_id, timeout_seconds: 10 } }, undefined, {
+      onprogress: (p) => progress.push(p.progress),
+    });
+    expect(JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}')).toMatchObject({ status: 'APPROVED', timed_out: false });
+    expect(progress.length).toBeGreaterThan(0);
+    const call = gw.calls.find((c) => c.tool === 'reviews_wait');
+    // The SDK client uses its request id as the token: that exact value reached the gateway.
+    expect(typeof call?.progressToken).toBe('number');
+  });
+
+  it('does not cut a long wait that reports progress, even past --timeout', async () => {
+    const gw = await gateway();
+    const { client } = await bridgeTo(gw, { args: ['--timeout', '1'] });
+    const { content } = await client.callTool({ name: 'exec', arguments: { connection_name: 'prod-postgres', input: 'x' } });
+    const { review_id } = JSON.parse((content as Array<{ text: string }>)[0]?.text ?? '{}') as { review_id: string };
+    // no onprogress: the bridge asks for heartbeats itself so the wait stays alive
+    const result = await client.callTool({ name: 'reviews_wait', arguments: { id: review_id, timeout_seconds: 3 } });
+    expect(result.isError).toBeFalsy();
+    expect(JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}')).toMatchObject({ status: 'PENDING', timed_out: true });
+  });
+
+  it('times out a silent call with an actionable error and cancels it upstream', async () => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw, { args: ['--timeout', '1'] });
+    const result = await client.callTool({ name: 'fixture_slow', arguments: { ms: 5000 } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/did not answer tools\/call fixture_slow within 1s/);
+    await expect.poll(() => gw.calls.find((c) => c.tool === 'fixture_slow')?.cancelled).toBe(true);
+  });
+
+  it('stops the gateway\'s work when the client cancels', async () => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw);
+    const abort = new AbortController();
+    const call = client.callTool({ name: 'fixture_slow', arguments: { ms: 10_000 } }, undefined, { signal: abort.signal });
+    await expect.poll(() => gw.calls.some((c) => c.tool === 'fixture_slow')).toBe(true);
+    abort.abort('user pressed escape');
+    await expect(call).rejects.toThrow();
+    await expect.poll(() => gw.calls.find((c) => c.tool === 'fixture_slow')?.cancelled).toBe(true);
+  });
+});
+
+describe('server-to-client requests', () => {
+  it('passes elicitation, sampling, roots and logging through when the client supports them', async () => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw, { capabilities: { elicitation: {}, sampling: {}, roots: {} } });
+    client.setRequestHandler(ElicitRequestSchema, () => ({ action: 'accept', content: { confirm: true } }));
+    client.setRequestHandler(CreateMessageRequestSchema, () => ({ role: 'assistant', content: { type: 'text', text: 'sampled' }, model: 'test-model' }));
+    client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }));
+    const logs: string[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(JSON.stringify(n.params.data)));
+
+    const text = (r: Awaited<ReturnType<Client['callTool']>>): string => (r.content as Array<{ text: string }>)[0]?.text ?? '';
+    expect(text(await client.callTool({ name: 'fixture_elicit', arguments: { message: 'Run it?' } }))).toContain('accept');
+    expect(text(await client.callTool({ name: 'fixture_sample', arguments: {} }))).toContain('sampled');
+    expect(text(await client.callTool({ name: 'fixture_roots', arguments: {} }))).toContain('file:///work');
+    await client.callTool({ name: 'fixture_log', arguments: { message: 'hello from the gateway' } });
+    await expect.poll(() => logs.join()).toContain('hello from the gateway');
+    expect(gw.initializations[0]?.capabilities).toMatchObject({ elicitation: {}, sampling: {}, roots: {} });
+  });
+
+  it('does not offer the gateway what the client cannot do', async () => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw);
+    const result = await client.callTool({ name: 'fixture_elicit', arguments: { message: 'Run it?' } });
+    expect(result.isError).toBe(true);
+    expect(gw.initializations[0]?.capabilities).toEqual({});
+  });
+});
