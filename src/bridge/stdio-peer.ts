@@ -161,7 +161,7 @@ export class StdioPeer {
         return;
       case 'error': {
         const id = msg.message.id;
-        if (id === null) return;
+        if (id === null || id === undefined) return;
         const e = msg.message.error;
         this.pending.get(id)?.reject(new RpcError(e.code, e.message, e.data));
         this.pending.delete(id);
@@ -208,8 +208,9 @@ export class StdioPeer {
     this.opts.handlers.onNotification(notification);
   }
 
+  /** For an unknown id the field is left out: MCP's schema (2025-11-25) allows that, while `null` breaks SDK clients. */
   private sendError(id: RequestId | null, code: number, message: string): void {
-    this.write({ jsonrpc: JSONRPC_VERSION, id, error: { code, message } });
+    this.write({ jsonrpc: JSONRPC_VERSION, ...(id !== null ? { id } : {}), error: { code, message } });
   }
 
   private write(message: object): void {

@@ -53,7 +53,7 @@ export type JsonRpcErrorObject = z.infer<typeof JsonRpcErrorObjectSchema>;
 
 export const JsonRpcErrorSchema = z.looseObject({
   jsonrpc: z.literal(JSONRPC_VERSION),
-  id: RequestIdSchema.nullable(),
+  id: RequestIdSchema.nullable().optional(),
   error: JsonRpcErrorObjectSchema,
 });
 export type JsonRpcError = z.infer<typeof JsonRpcErrorSchema>;
