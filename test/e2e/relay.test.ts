@@ -184,6 +184,23 @@ describe('server-to-client requests', () => {
     expect(gw.initializations[0]?.capabilities).toMatchObject({ elicitation: {}, sampling: {}, roots: {} });
   });
 
+  it('passes the gateway\'s cancellation of its own request on to the client', async () => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw, { capabilities: { elicitation: {} } });
+    let cancelled = false;
+    client.setRequestHandler(ElicitRequestSchema, (_req, extra) =>
+      new Promise((_resolve, reject) => {
+        extra.signal.addEventListener('abort', () => {
+          cancelled = true;
+          reject(new Error('cancelled'));
+        });
+      }),
+    );
+    const result = await client.callTool({ name: 'fixture_elicit', arguments: { message: 'Still there?', timeout_ms: 300 } });
+    expect(result.isError).toBe(true);
+    await expect.poll(() => cancelled).toBe(true);
+  });
+
   it('does not offer the gateway what the client cannot do', async () => {
     const gw = await gateway({ fixtureTools: true });
     const { client } = await bridgeTo(gw);

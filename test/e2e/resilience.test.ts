@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -19,10 +22,10 @@ async function gateway(opts: GatewayFixtureOptions = {}): Promise<GatewayFixture
   return gw;
 }
 
-async function bridgeTo(gw: GatewayFixture, opts: { token?: string; home?: string; args?: string[] } = {}): Promise<{ client: Client; bridge: BridgeProcess }> {
+async function bridgeTo(gw: GatewayFixture, opts: { token?: string; home?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<{ client: Client; bridge: BridgeProcess }> {
   const conn = await connectBridge({
     args: ['--gateway', gw.url, ...(opts.args ?? [])],
-    env: { HOOP_TOKEN: opts.token ?? ADMIN, HOOP_MCP_HOME: opts.home ?? tempHome() },
+    env: { HOOP_TOKEN: opts.token ?? ADMIN, HOOP_MCP_HOME: opts.home ?? tempHome(), ...opts.env },
   });
   open.push(conn.client);
   return conn;
@@ -121,6 +124,19 @@ describe('errors a user can act on', () => {
     await client.close();
     expect(bridge.stderrText).not.toContain('rotated-user-token-0123456789');
     expect(bridge.stdout().toString()).not.toContain('rotated-user-token-0123456789');
+  });
+});
+
+describe('TLS', () => {
+  const certFile = fileURLToPath(new URL('../fixtures/tls/cert.pem', import.meta.url));
+  const tls = { cert: readFileSync(certFile, 'utf8'), key: readFileSync(new URL('../fixtures/tls/key.pem', import.meta.url), 'utf8') };
+
+  it('explains a certificate it cannot verify, and works once the CA is trusted', async () => {
+    const gw = await gateway({ tls });
+    const untrusted = await bridgeTo(gw);
+    await expect(untrusted.client.listTools()).rejects.toThrow(/TLS verification failed for https:\/\/127\.0\.0\.1:\d+ \(\w+\).*NODE_EXTRA_CA_CERTS/);
+    const trusted = await bridgeTo(gw, { env: { NODE_EXTRA_CA_CERTS: certFile } });
+    expect((await trusted.client.listTools()).tools.length).toBeGreaterThan(0);
   });
 });
 
