@@ -3,23 +3,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startGateway, type GatewayFixture } from '../fixtures/gateway.js';
 import { BIN, BridgeProcess, connectBridge, tempHome } from '../helpers/bridge-process.js';
-
-const gateways: GatewayFixture[] = [];
-afterEach(async () => {
-  for (const gw of gateways.splice(0)) await gw.stop();
-});
-
-async function gateway(): Promise<GatewayFixture> {
-  const gw = await startGateway({ pollMs: 50, fixtureTools: true, users: { [CANARY]: { email: 'canary@example.com', name: 'Canary', groups: ['admin'] } } });
-  gateways.push(gw);
-  return gw;
-}
+import { gatewayScope } from '../helpers/scope.js';
 
 const CANARY = 'canary-3f9a1c7e5b2d4860-token';
+const gateway = gatewayScope({ fixtureTools: true, users: { [CANARY]: { email: 'canary@example.com', name: 'Canary', groups: ['admin'] } } });
 const INIT = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
 
 function filesUnder(dir: string): string[] {

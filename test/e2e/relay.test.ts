@@ -7,37 +7,24 @@ import {
   LoggingMessageNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startGateway, type GatewayFixture, type GatewayFixtureOptions } from '../fixtures/gateway.js';
+import type { GatewayFixture } from '../fixtures/gateway.js';
 import { connectBridge, type BridgeProcess } from '../helpers/bridge-process.js';
+import { clientScope, gatewayScope, resultText } from '../helpers/scope.js';
 
 const ADMIN = 'hoop-test-admin-token';
-const open: Array<{ client: Client; bridge?: BridgeProcess }> = [];
-const gateways: GatewayFixture[] = [];
-
-afterEach(async () => {
-  for (const { client } of open.splice(0)) await client.close().catch(() => undefined);
-  for (const gw of gateways.splice(0)) await gw.stop();
-});
-
-async function gateway(opts: GatewayFixtureOptions = {}): Promise<GatewayFixture> {
-  const gw = await startGateway({ pollMs: 50, ...opts });
-  gateways.push(gw);
-  return gw;
-}
+const gateway = gatewayScope();
+const track = clientScope();
 
 async function bridgeTo(gw: GatewayFixture, extra: Parameters<typeof connectBridge>[0] = {}): Promise<{ client: Client; bridge: BridgeProcess }> {
-  const conn = await connectBridge({ ...extra, args: ['--gateway', gw.url, ...(extra.args ?? [])], env: { HOOP_TOKEN: ADMIN, ...extra.env } });
-  open.push(conn);
-  return conn;
+  return track(await connectBridge({ ...extra, args: ['--gateway', gw.url, ...(extra.args ?? [])], env: { HOOP_TOKEN: ADMIN, ...extra.env } }));
 }
 
 async function direct(gw: GatewayFixture): Promise<Client> {
   const client = new Client({ name: 'direct', version: '1' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${ADMIN}` } } }));
-  open.push({ client });
-  return client;
+  return track({ client }).client;
 }
 
 describe('the relay exposes exactly the gateway\'s tools', () => {
@@ -120,13 +107,13 @@ describe('progress and cancellation', () => {
     const gw = await gateway();
     const { client } = await bridgeTo(gw);
     const { content } = await client.callTool({ name: 'exec', arguments: { connection_name: 'prod-postgres', input: 'delete from t' } });
-    const envelope = JSON.parse((content as Array<{ text: string }>)[0]?.text ?? '{}') as { review_id: string };
+    const envelope = JSON.parse(resultText({ content })) as { review_id: string };
     const progress: number[] = [];
     setTimeout(() => gw.setReviewStatus(envelope.review_id, 'APPROVED'), 400);
     const result = await client.callTool({ name: 'reviews_wait', arguments: { id: envelope.review_id, timeout_seconds: 10 } }, undefined, {
       onprogress: (p) => progress.push(p.progress),
     });
-    expect(JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}')).toMatchObject({ status: 'APPROVED', timed_out: false });
+    expect(JSON.parse(resultText(result))).toMatchObject({ status: 'APPROVED', timed_out: false });
     expect(progress.length).toBeGreaterThan(0);
     const call = gw.calls.find((c) => c.tool === 'reviews_wait');
     // The SDK client uses its request id as the token: that exact value reached the gateway.
@@ -137,11 +124,11 @@ describe('progress and cancellation', () => {
     const gw = await gateway();
     const { client } = await bridgeTo(gw, { args: ['--timeout', '1'] });
     const { content } = await client.callTool({ name: 'exec', arguments: { connection_name: 'prod-postgres', input: 'x' } });
-    const { review_id } = JSON.parse((content as Array<{ text: string }>)[0]?.text ?? '{}') as { review_id: string };
+    const { review_id } = JSON.parse(resultText({ content })) as { review_id: string };
     // no onprogress: the bridge asks for heartbeats itself so the wait stays alive
     const result = await client.callTool({ name: 'reviews_wait', arguments: { id: review_id, timeout_seconds: 3 } });
     expect(result.isError).toBeFalsy();
-    expect(JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '{}')).toMatchObject({ status: 'PENDING', timed_out: true });
+    expect(JSON.parse(resultText(result))).toMatchObject({ status: 'PENDING', timed_out: true });
   });
 
   it('times out a silent call with an actionable error and cancels it upstream', async () => {
@@ -175,10 +162,9 @@ describe('server-to-client requests', () => {
     const logs: string[] = [];
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(JSON.stringify(n.params.data)));
 
-    const text = (r: Awaited<ReturnType<Client['callTool']>>): string => (r.content as Array<{ text: string }>)[0]?.text ?? '';
-    expect(text(await client.callTool({ name: 'fixture_elicit', arguments: { message: 'Run it?' } }))).toContain('accept');
-    expect(text(await client.callTool({ name: 'fixture_sample', arguments: {} }))).toContain('sampled');
-    expect(text(await client.callTool({ name: 'fixture_roots', arguments: {} }))).toContain('file:///work');
+    expect(resultText(await client.callTool({ name: 'fixture_elicit', arguments: { message: 'Run it?' } }))).toContain('accept');
+    expect(resultText(await client.callTool({ name: 'fixture_sample', arguments: {} }))).toContain('sampled');
+    expect(resultText(await client.callTool({ name: 'fixture_roots', arguments: {} }))).toContain('file:///work');
     await client.callTool({ name: 'fixture_log', arguments: { message: 'hello from the gateway' } });
     await expect.poll(() => logs.join()).toContain('hello from the gateway');
     expect(gw.initializations[0]?.capabilities).toMatchObject({ elicitation: {}, sampling: {}, roots: {} });

@@ -2,36 +2,25 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { startGateway, type GatewayFixture, type GatewayFixtureOptions } from '../fixtures/gateway.js';
+import type { GatewayFixture } from '../fixtures/gateway.js';
 import { connectBridge, tempHome, type BridgeProcess } from '../helpers/bridge-process.js';
+import { clientScope, gatewayScope, resultText as text } from '../helpers/scope.js';
 
 const ADMIN = 'hoop-test-admin-token';
-const open: Client[] = [];
-const gateways: GatewayFixture[] = [];
-
-afterEach(async () => {
-  for (const client of open.splice(0)) await client.close().catch(() => undefined);
-  for (const gw of gateways.splice(0)) await gw.stop();
-});
-
-async function gateway(opts: GatewayFixtureOptions = {}): Promise<GatewayFixture> {
-  const gw = await startGateway({ pollMs: 50, fixtureTools: true, ...opts });
-  gateways.push(gw);
-  return gw;
-}
+const gateway = gatewayScope({ fixtureTools: true });
+const track = clientScope();
 
 async function bridgeTo(gw: GatewayFixture, opts: { token?: string; home?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<{ client: Client; bridge: BridgeProcess }> {
-  const conn = await connectBridge({
-    args: ['--gateway', gw.url, ...(opts.args ?? [])],
-    env: { HOOP_TOKEN: opts.token ?? ADMIN, HOOP_MCP_HOME: opts.home ?? tempHome(), ...opts.env },
-  });
-  open.push(conn.client);
-  return conn;
+  return track(
+    await connectBridge({
+      args: ['--gateway', gw.url, ...(opts.args ?? [])],
+      env: { HOOP_TOKEN: opts.token ?? ADMIN, HOOP_MCP_HOME: opts.home ?? tempHome(), ...opts.env },
+    }),
+  );
 }
 
-const text = (r: Awaited<ReturnType<Client['callTool']>>): string => (r.content as Array<{ text: string }>).map((c) => c.text).join('\n');
 
 describe('expired upstream sessions', () => {
   it('re-initializes and replays a read-only call transparently', async () => {
@@ -80,8 +69,7 @@ describe('errors a user can act on', () => {
 
   it('no token at all: run login', async () => {
     const gw = await gateway();
-    const conn = await connectBridge({ args: ['--gateway', gw.url], env: { HOOP_MCP_HOME: tempHome() } });
-    open.push(conn.client);
+    const conn = track(await connectBridge({ args: ['--gateway', gw.url], env: { HOOP_MCP_HOME: tempHome() } }));
     await expect(conn.client.listTools()).rejects.toThrow(/not logged in to .*run: npx hoop-mcp login/);
   });
 
