@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 
+import { createLogoutCommand } from './commands/logout.js';
 import { createServeCommand } from './commands/serve.js';
 import { GatewayError, UsageError, errorMessage } from './shared/errors.js';
 import { VERSION } from './shared/version.js';
@@ -14,7 +15,10 @@ export function createProgram(): Command {
     .showHelpAfterError('(run hoop-mcp --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`hoop-mcp: ${text.replace(/^error: /, '')}`) });
-  for (const [command, opts] of [[createServeCommand(), { isDefault: true }]] as const) {
+  for (const [command, opts] of [
+    [createServeCommand(), { isDefault: true }],
+    [createLogoutCommand(), {}],
+  ] as const) {
     program.addCommand(command.copyInheritedSettings(program), opts);
   }
   return program;

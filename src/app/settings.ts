@@ -1,29 +1,83 @@
-import { UsageError } from '../shared/errors.js';
+import { join } from 'node:path';
+
+import { accountFor, type CredentialStoreKind, type StoredCredential } from '../auth/credential.js';
+import { FileStore } from '../auth/file-store.js';
+import { KeychainStore } from '../auth/keychain-store.js';
+import { withLock } from '../auth/lock.js';
+import { CredentialVault } from '../auth/vault.js';
+import type { TokenOrigin } from '../gateway/credentials.js';
 import { parseGatewayUrl, type GatewayUrl } from '../gateway/url.js';
+import { UsageError } from '../shared/errors.js';
 import { LOG_LEVELS, type LogLevel } from '../shared/log.js';
+import { DEFAULT_PROFILE, loadConfig, type Config } from './config.js';
 import { hoopMcpHome } from './paths.js';
 
-/** Where a command talks to and as whom, resolved from flags and the environment. */
-export interface GatewaySettings {
-  /** Undefined when nothing names a gateway. */
+/** Where a command talks to and under which profile, from flags, the environment and the config file. */
+export interface Target {
+  profile: string;
   gateway: GatewayUrl | undefined;
-  token: string | undefined;
   home: string;
+  config: Config;
+}
+
+export interface TargetFlags {
+  gateway?: string | undefined;
+  profile?: string | undefined;
+  allowHttp?: boolean | undefined;
+}
+
+export interface ResolvedToken {
+  token: string;
+  origin: Exclude<TokenOrigin, 'none'>;
+  credential?: StoredCredential;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 120;
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
- * Gateway: --gateway, else HOOP_APIURL. Token: HOOP_TOKEN (never a flag: argv is visible to every
- * process on the machine). State: HOOP_MCP_HOME, else the platform's config directory.
+ * Profile: --profile, else HOOP_MCP_PROFILE, else the config's default. Gateway: --gateway, else
+ * HOOP_APIURL, else the profile's. State: HOOP_MCP_HOME, else the platform's config directory.
  */
-export function resolveGatewaySettings(flags: { gateway?: string | undefined; allowHttp?: boolean | undefined }, env: NodeJS.ProcessEnv = process.env): GatewaySettings {
-  const raw = nonEmpty(flags.gateway) ?? nonEmpty(env.HOOP_APIURL);
+export async function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  const home = hoopMcpHome(env);
+  const config = await loadConfig(home).catch((err: unknown) => {
+    throw new UsageError((err as Error).message);
+  });
+  const profile = nonEmpty(flags.profile) ?? nonEmpty(env.HOOP_MCP_PROFILE) ?? config.defaultProfile ?? DEFAULT_PROFILE;
+  if (!PROFILE_NAME.test(profile)) throw new UsageError(`profile names use letters, digits, dot, dash and underscore (got "${profile}")`);
+  const raw = nonEmpty(flags.gateway) ?? nonEmpty(env.HOOP_APIURL) ?? config.profiles[profile]?.gateway;
   return {
+    profile,
     gateway: raw !== undefined ? parseGatewayUrl(raw, { allowHttp: flags.allowHttp === true }) : undefined,
-    token: nonEmpty(env.HOOP_TOKEN),
-    home: hoopMcpHome(env),
+    home,
+    config,
   };
+}
+
+export function createVault(home: string): CredentialVault {
+  return new CredentialVault({ keychain: new KeychainStore(), file: new FileStore(home) });
+}
+
+/**
+ * The token to use: HOOP_TOKEN wins (and is never written anywhere), else the credential stored
+ * for this profile and gateway, read from the store the profile remembers first.
+ */
+export async function resolveToken(target: Target, vault: CredentialVault, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedToken | undefined> {
+  const fromEnv = nonEmpty(env.HOOP_TOKEN);
+  if (fromEnv !== undefined) return { token: fromEnv, origin: 'env' };
+  if (target.gateway === undefined) return undefined;
+  const found = await vault.load(accountFor(target.profile, target.gateway.base), target.config.profiles[target.profile]?.credentialStore);
+  return found && { token: found.credential.token, origin: found.store, credential: found.credential };
+}
+
+/** Writes a token the gateway rotated back to the store it came from, one writer at a time. */
+export async function storeRotatedToken(target: Target, vault: CredentialVault, previous: StoredCredential, store: CredentialStoreKind, token: string): Promise<void> {
+  if (target.gateway === undefined) return;
+  const account = accountFor(target.profile, target.gateway.base);
+  await withLock(join(target.home, 'locks', `${target.profile}.lock`), async () => {
+    await vault.save(account, { ...previous, token, source: 'rotated', savedAt: new Date().toISOString() }, store);
+  });
 }
 
 export function parseTimeout(raw: string | undefined): number {

@@ -9,6 +9,8 @@ export interface BackendSettings {
   gateway: GatewayUrl | undefined;
   backend: BackendChoice;
   credentials: Credentials;
+  /** Resolves once the token has been read from the environment or the store. */
+  credentialsReady: Promise<void>;
   timeoutMs: number;
   home: string;
   logger: Logger;
@@ -25,7 +27,7 @@ export function backendFactory(s: BackendSettings): BackendFactory {
     if (s.gateway === undefined) {
       throw new GatewayError('not-configured', 'no Hoop gateway configured: pass --gateway <url> or set HOOP_APIURL, then restart the MCP server');
     }
-    const [{ RelayBackend }, { createFetch }] = await Promise.all([import('./relay/relay-backend.js'), import('../gateway/http.js')]);
+    const [{ RelayBackend }, { createFetch }] = await Promise.all([import('./relay/relay-backend.js'), import('../gateway/http.js'), s.credentialsReady]);
     const relay = new RelayBackend({
       gateway: s.gateway,
       credentials: s.credentials,

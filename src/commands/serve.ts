@@ -3,32 +3,31 @@ import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 
 import { createLogger, LOG_LEVELS, type LogLevel } from '../shared/log.js';
-import { parseLogLevel, parseTimeout, resolveGatewaySettings } from '../app/settings.js';
-import { Credentials } from '../gateway/credentials.js';
+import { createVault, parseLogLevel, parseTimeout, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
+import { Credentials, type TokenOrigin } from '../gateway/credentials.js';
 import { BACKEND_CHOICES, type BackendChoice, type ClientChannel } from '../bridge/backend.js';
 import { backendFactory } from '../bridge/backends.js';
 import { BridgeServer } from '../bridge/server.js';
 import { StdioPeer } from '../bridge/stdio-peer.js';
-import type { GatewayUrl } from '../gateway/url.js';
 import { UsageError, errorMessage } from '../shared/errors.js';
 import { Redactor } from '../shared/redact.js';
 import { USER_AGENT, VERSION } from '../shared/version.js';
 
 export interface ServeOptions {
-  gateway: GatewayUrl | undefined;
-  token: string | undefined;
+  target: Target;
   backend: BackendChoice;
   timeoutMs: number;
   logLevel: LogLevel;
   logFile: string | undefined;
-  home: string;
   io: { stdin: Readable; stdout: Writable };
+  env: NodeJS.ProcessEnv;
   /** Ends the process; injected so tests can watch it. */
   exit: (code: number) => void;
 }
 
 interface ServeFlags {
   gateway?: string;
+  profile?: string;
   backend: string;
   timeout?: string;
   logLevel?: string;
@@ -36,10 +35,11 @@ interface ServeFlags {
   allowHttp?: boolean;
 }
 
-/** The serve flags; the root command carries them too, since `hoop-mcp` alone means `hoop-mcp serve`. */
+/** The serve flags. */
 export function addServeOptions(cmd: Command): Command {
   return cmd
-    .option('--gateway <url>', 'Hoop gateway base URL (default: $HOOP_APIURL)')
+    .option('--gateway <url>', 'Hoop gateway base URL (default: $HOOP_APIURL, else the profile\'s)')
+    .option('--profile <name>', 'which stored login to use (default: $HOOP_MCP_PROFILE, else the default profile)')
     .addOption(new Option('--backend <kind>', 'auto: the gateway\'s /api/mcp; mcp: only that; rest: tools over the REST API').choices(BACKEND_CHOICES).default('auto'))
     .option('--timeout <seconds>', 'give up on a call after this long without progress', '120')
     .addOption(new Option('--log-level <level>', 'log verbosity (default: $HOOP_MCP_LOG_LEVEL or info)').choices(LOG_LEVELS))
@@ -47,13 +47,13 @@ export function addServeOptions(cmd: Command): Command {
     .option('--allow-http', 'allow plain http to a non-loopback gateway (your token travels unencrypted)');
 }
 
-export function serveOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Omit<ServeOptions, 'io' | 'exit'> {
+export async function serveOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<Omit<ServeOptions, 'io' | 'exit' | 'env'>> {
   const backend = flags.backend as BackendChoice;
   if (backend === 'rest') {
     throw new UsageError('the REST backend is not available in this version of hoop-mcp; use --backend auto or mcp');
   }
   return {
-    ...resolveGatewaySettings(flags, env),
+    target: await resolveTarget(flags, env),
     backend,
     timeoutMs: parseTimeout(flags.timeout),
     logLevel: parseLogLevel(flags.logLevel, env),
@@ -65,7 +65,7 @@ export function createServeCommand(runF: (opts: ServeOptions) => Promise<void> =
   return addServeOptions(new Command('serve'))
     .description('run the MCP server on stdio (what MCP clients launch)')
     .action(async (flags: ServeFlags) => {
-      await runF({ ...serveOptionsFromFlags(flags), io: { stdin: process.stdin, stdout: process.stdout }, exit: (code) => process.exit(code) });
+      await runF({ ...(await serveOptionsFromFlags(flags)), io: { stdin: process.stdin, stdout: process.stdout }, env: process.env, exit: (code) => process.exit(code) });
     });
 }
 
@@ -76,7 +76,23 @@ export function createServeCommand(runF: (opts: ServeOptions) => Promise<void> =
 export async function runServe(opts: ServeOptions): Promise<void> {
   const redactor = new Redactor();
   const logger = createLogger({ level: opts.logLevel, redactor, ...(opts.logFile !== undefined ? { file: opts.logFile } : {}) });
-  const credentials = new Credentials(opts.token, opts.token !== undefined ? 'env' : 'none', redactor);
+  const credentials = new Credentials(redactor);
+  const { target } = opts;
+  const vault = createVault(target.home);
+  // Read in parallel with the handshake: `initialize` never waits for the keychain.
+  const credentialsReady = resolveToken(target, vault, opts.env).then(
+    (resolved) => {
+      if (resolved === undefined) return;
+      credentials.use(resolved.token, resolved.origin);
+      const { credential } = resolved;
+      if (resolved.origin === 'env' || credential === undefined) return;
+      const store = resolved.origin;
+      credentials.onRotate((token) => {
+        storeRotatedToken(target, vault, credential, store, token).catch((err: unknown) => logger.warn(`could not store the rotated token: ${errorMessage(err)}`));
+      });
+    },
+    (err: unknown) => logger.warn(`could not read the stored credential: ${errorMessage(err)}`),
+  );
 
   // The peer is created below; the backend only uses this channel after the client has spoken.
   const client: ClientChannel = {
@@ -88,11 +104,12 @@ export async function runServe(opts: ServeOptions): Promise<void> {
     client,
     logger,
     createBackend: backendFactory({
-      gateway: opts.gateway,
+      gateway: target.gateway,
       backend: opts.backend,
       credentials,
+      credentialsReady,
       timeoutMs: opts.timeoutMs,
-      home: opts.home,
+      home: target.home,
       logger,
       bridgeVersion: VERSION,
       userAgent: USER_AGENT,
@@ -125,7 +142,11 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   peer.start();
-  const target = opts.gateway?.base ?? 'no gateway configured (pass --gateway or set HOOP_APIURL)';
-  const who = credentials.current() !== undefined ? `token from $HOOP_TOKEN` : 'no token (run: npx hoop-mcp login, or set HOOP_TOKEN)';
-  logger.info(`hoop-mcp ${VERSION} on stdio; gateway ${target}; ${who}`);
+  const where = target.gateway?.base ?? 'no gateway configured (run: npx hoop-mcp login, or pass --gateway)';
+  logger.info(`hoop-mcp ${VERSION} on stdio; profile ${target.profile}; gateway ${where}`);
+  void credentialsReady.then(() => logger.info(credentials.current() !== undefined ? `using the token from ${describeOrigin(credentials.origin)}` : 'no token: run `npx hoop-mcp login` (or set HOOP_TOKEN)'));
+}
+
+function describeOrigin(origin: TokenOrigin): string {
+  return origin === 'env' ? '$HOOP_TOKEN' : origin === 'keychain' ? 'the OS keychain' : origin === 'file' ? 'the credentials file (no keychain here)' : 'nowhere';
 }

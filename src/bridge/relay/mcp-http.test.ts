@@ -17,7 +17,8 @@ afterAll(() => server.close());
 
 function client(token: string | null = 'user-token-123456'): { http: McpHttp; credentials: Credentials } {
   const redactor = new Redactor();
-  const credentials = new Credentials(token ?? undefined, 'env', redactor);
+  const credentials = new Credentials(redactor);
+  if (token !== null) credentials.use(token, 'env');
   const logger = createLogger({ level: 'error', redactor, stderr: { write: () => true } });
   // msw intercepts the global fetch; production code gets undici's fetch through the same seam.
   const fetch: FetchLike = (url, init) => globalThis.fetch(url, init);

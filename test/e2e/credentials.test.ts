@@ -1,0 +1,131 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { createVault } from '../../src/app/settings.js';
+import { accountFor, type StoredCredential } from '../../src/auth/credential.js';
+import { FileStore } from '../../src/auth/file-store.js';
+import { DEFAULT_USERS } from '../fixtures/gateway.js';
+import { BIN, connectBridge, tempHome } from '../helpers/bridge-process.js';
+import { clientScope, gatewayScope } from '../helpers/scope.js';
+
+/** .ci/run sets this inside dbus-run-session with an unlocked gnome-keyring: the keychain tests must run there. */
+const REAL_KEYCHAIN = process.env.HOOP_MCP_TEST_KEYCHAIN === '1';
+const TOKEN = 'stored-user-token-7c1e0d9a4b';
+const gateway = gatewayScope({ users: { ...DEFAULT_USERS, [TOKEN]: { email: 'stored@example.com', name: 'Stored', groups: ['engineering'] } } });
+const track = clientScope();
+
+function credentialFor(gw: string, token = TOKEN): StoredCredential {
+  return { version: 1, gateway: gw, token, source: 'token-stdin', savedAt: new Date().toISOString() };
+}
+
+function writeConfig(home: string, gw: string, store?: 'keychain' | 'file'): void {
+  writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, profiles: { default: { gateway: gw, ...(store ? { credentialStore: store } : {}) } } }));
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile());
+}
+
+const noBusEnv = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env };
+  delete env.DBUS_SESSION_BUS_ADDRESS;
+  return env;
+};
+
+describe('serve with a stored credential', () => {
+  it('uses the profile\'s gateway and stored token, with no flag and no HOOP_TOKEN', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    writeConfig(home, gw.url, 'file');
+    await new FileStore(home).set(accountFor('default', gw.url), JSON.stringify(credentialFor(gw.url)));
+    const { client, bridge } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    expect((await client.listTools()).tools.length).toBe(55);
+    expect(gw.initializations[0]?.user).toBe('stored@example.com');
+    await client.close();
+    expect(bridge.stderrText).toMatch(/using the token from the credentials file/);
+    expect(bridge.stderrText + bridge.stdout().toString()).not.toContain(TOKEN);
+  });
+
+  it('writes a rotated token back to the store it came from', async () => {
+    const gw = await gateway({ rotate: { [TOKEN]: 'rotated-stored-token-5f2a8e' } });
+    const home = tempHome();
+    writeConfig(home, gw.url, 'file');
+    const store = new FileStore(home);
+    await store.set(accountFor('default', gw.url), JSON.stringify(credentialFor(gw.url)));
+    const { client } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    await client.listTools();
+    await expect.poll(async () => JSON.parse((await store.get(accountFor('default', gw.url))) ?? '{}') as StoredCredential).toMatchObject({ token: 'rotated-stored-token-5f2a8e', source: 'rotated' });
+  });
+
+  it('HOOP_TOKEN wins over the stored credential and is never written', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    writeConfig(home, gw.url, 'file');
+    await new FileStore(home).set(accountFor('default', gw.url), JSON.stringify(credentialFor(gw.url, 'some-other-token-xyz')));
+    const { client } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home, HOOP_TOKEN: 'hoop-test-admin-token' } }));
+    await client.listTools();
+    expect(gw.initializations[0]?.user).toBe('admin@example.com');
+    for (const file of filesUnder(home)) expect(readFileSync(file, 'utf8')).not.toContain('hoop-test-admin-token');
+  });
+});
+
+describe('logout', () => {
+  it('removes the credential from every store and is idempotent', async () => {
+    const home = tempHome();
+    writeConfig(home, 'https://hoop.example.com', 'file');
+    await new FileStore(home).set(accountFor('default', 'https://hoop.example.com'), JSON.stringify(credentialFor('https://hoop.example.com')));
+    const run = (args: string[]) => spawnSync(process.execPath, [BIN, 'logout', ...args], { encoding: 'utf8', env: { ...noBusEnv(), HOOP_MCP_HOME: home } });
+    const first = run([]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/Logged out of https:\/\/hoop\.example\.com \(profile default\): removed from the credentials file/);
+    expect(run([]).stdout).toMatch(/No stored credential for profile default/);
+    expect(run(['--all', '--profile', 'x']).status).toBe(2);
+  });
+});
+
+describe('the keychain', () => {
+  it('falls back to the 0600 file, with the reason, where no Secret Service bus exists', () => {
+    const home = tempHome();
+    const script = `
+      const { createVault } = await import(${JSON.stringify(new URL('../../dist/app/settings.js', import.meta.url).href)});
+      const out = await createVault(${JSON.stringify(home)}).save('default@https://gw', ${JSON.stringify(credentialFor('https://gw'))}, 'auto');
+      process.stdout.write(JSON.stringify(out));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: noBusEnv() });
+    const outcome = JSON.parse(out) as { store: string; fallbackReason?: string };
+    expect(outcome.store).toBe('file');
+    if (process.platform === 'linux') expect(outcome.fallbackReason).toMatch(/Secret Service|DBUS/);
+    expect(statSync(join(home, 'credentials.json')).mode & 0o777).toBe(0o600);
+  });
+
+  describe.runIf(REAL_KEYCHAIN)('against a real Secret Service', () => {
+    it('stores, finds and deletes the entry; no file under HOOP_MCP_HOME holds the token', async () => {
+      const home = tempHome();
+      const vault = createVault(home);
+      const account = accountFor('ci', 'https://keychain.example.com');
+      expect(await vault.save(account, credentialFor('https://keychain.example.com'), 'auto')).toEqual({ store: 'keychain' });
+      const found = execFileSync('secret-tool', ['lookup', 'service', 'hoop-mcp', 'username', account], { encoding: 'utf8' });
+      expect(JSON.parse(found)).toMatchObject({ token: TOKEN });
+      for (const file of filesUnder(home)) expect(readFileSync(file, 'utf8')).not.toContain(TOKEN);
+      expect((await vault.load(account))?.store).toBe('keychain');
+      expect(await vault.remove(account)).toEqual(['keychain']);
+      expect(spawnSync('secret-tool', ['lookup', 'service', 'hoop-mcp', 'username', account]).status).not.toBe(0);
+    });
+
+    it('serve reads its token from the keychain', async () => {
+      const gw = await gateway();
+      const home = tempHome();
+      writeConfig(home, gw.url, 'keychain');
+      await createVault(home).save(accountFor('default', gw.url), credentialFor(gw.url), 'keychain');
+      const { client, bridge } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS } }));
+      expect((await client.listTools()).tools.length).toBe(55);
+      await client.close();
+      expect(bridge.stderrText).toMatch(/using the token from the OS keychain/);
+      await createVault(home).remove(accountFor('default', gw.url));
+    });
+  });
+});
