@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 
+import { createLoginCommand } from './commands/login.js';
 import { createLogoutCommand } from './commands/logout.js';
 import { createServeCommand } from './commands/serve.js';
-import { GatewayError, UsageError, errorMessage } from './shared/errors.js';
+import { createStatusCommand } from './commands/status.js';
+import { ExitError, GatewayError, UsageError, errorMessage } from './shared/errors.js';
 import { VERSION } from './shared/version.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
@@ -17,7 +19,9 @@ export function createProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(`hoop-mcp: ${text.replace(/^error: /, '')}`) });
   for (const [command, opts] of [
     [createServeCommand(), { isDefault: true }],
+    [createLoginCommand(), {}],
     [createLogoutCommand(), {}],
+    [createStatusCommand(), {}],
   ] as const) {
     program.addCommand(command.copyInheritedSettings(program), opts);
   }
@@ -31,6 +35,10 @@ export async function main(argv: string[], stderr: { write(s: string): unknown }
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof ExitError) {
+      if (err.message !== '') stderr.write(`hoop-mcp: ${err.message}\n`);
+      return err.code;
+    }
     if (err instanceof UsageError) {
       stderr.write(`hoop-mcp: ${err.message}\n`);
       return EXIT.usage;

@@ -9,6 +9,8 @@ import { CREDENTIAL_STORES } from '../auth/credential.js';
 export const ProfileSchema = z.object({
   gateway: z.string(),
   credentialStore: z.enum(CREDENTIAL_STORES).optional(),
+  /** A CA certificate file for this gateway (--ca-file at login). */
+  caFile: z.string().optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
@@ -49,4 +51,12 @@ export async function saveConfig(home: string, config: Config): Promise<void> {
   const tmp = `${configPath(home)}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, configPath(home));
+}
+
+/** Records a profile's non-secret settings; the first profile saved becomes the default. */
+export async function rememberProfile(home: string, name: string, profile: Profile): Promise<void> {
+  const config = await loadConfig(home);
+  config.profiles[name] = { ...config.profiles[name], ...profile };
+  config.defaultProfile ??= name;
+  await saveConfig(home, config);
 }

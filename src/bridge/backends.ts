@@ -1,8 +1,9 @@
 import type { Logger } from '../shared/log.js';
 import type { Credentials } from '../gateway/credentials.js';
+import type { DispatcherOptions, FetchLike } from '../gateway/http.js';
 import type { GatewayUrl } from '../gateway/url.js';
 import { GatewayError } from '../shared/errors.js';
-import type { BackendChoice, BackendFactory } from './backend.js';
+import type { Backend, BackendChoice, BackendFactory, ClientChannel, ClientHello } from './backend.js';
 import { CatalogCache } from './catalog-cache.js';
 
 export interface BackendSettings {
@@ -11,6 +12,8 @@ export interface BackendSettings {
   credentials: Credentials;
   /** Resolves once the token has been read from the environment or the store. */
   credentialsReady: Promise<void>;
+  /** Extra CA and the insecure switch, for the one dispatcher. */
+  tls: Pick<DispatcherOptions, 'ca' | 'insecure'>;
   timeoutMs: number;
   home: string;
   logger: Logger;
@@ -19,28 +22,50 @@ export interface BackendSettings {
 }
 
 /**
- * Builds the backend once the client has said hello. The relay and its HTTP stack are imported
+ * Builds the backend once the client has said hello. Backends and the HTTP stack are imported
  * here, lazily, so answering `initialize` never waits for them.
  */
 export function backendFactory(s: BackendSettings): BackendFactory {
   return async (hello, client) => {
-    if (s.gateway === undefined) {
+    const gateway = s.gateway;
+    if (gateway === undefined) {
       throw new GatewayError('not-configured', 'no Hoop gateway configured: pass --gateway <url> or set HOOP_APIURL, then restart the MCP server');
     }
-    const [{ RelayBackend }, { createFetch }] = await Promise.all([import('./relay/relay-backend.js'), import('../gateway/http.js'), s.credentialsReady]);
-    const relay = new RelayBackend({
-      gateway: s.gateway,
-      credentials: s.credentials,
-      fetch: createFetch(),
-      userAgent: s.userAgent,
-      bridgeVersion: s.bridgeVersion,
-      timeoutMs: s.timeoutMs,
-      logger: s.logger,
-      cache: new CatalogCache(s.home, s.gateway.base),
-      hello,
-      client,
-    });
-    relay.warmUp();
-    return relay;
+    const [{ createDispatcher, createFetch }] = await Promise.all([import('../gateway/http.js'), s.credentialsReady]);
+    const fetch = createFetch(createDispatcher(s.tls));
+    if (s.backend === 'rest') {
+      s.logger.info(`serving hoop's v1 tools over the REST API of ${gateway.base} (--backend rest)`);
+      return restBackend(s, gateway, fetch);
+    }
+    const relay = await relayBackend(s, gateway, fetch, hello, client, s.backend === 'auto');
+    if (s.backend === 'mcp') return relay;
+    const { AutoBackend } = await import('./auto-backend.js');
+    return new AutoBackend({ primary: relay, fallback: () => restBackend(s, gateway, fetch), client, logger: s.logger, gateway: gateway.base });
   };
+}
+
+async function relayBackend(s: BackendSettings, gateway: GatewayUrl, fetch: FetchLike, hello: ClientHello, client: ClientChannel, auto: boolean): Promise<Backend> {
+  const { RelayBackend } = await import('./relay/relay-backend.js');
+  const relay = new RelayBackend({
+    gateway,
+    credentials: s.credentials,
+    fetch,
+    userAgent: s.userAgent,
+    bridgeVersion: s.bridgeVersion,
+    timeoutMs: s.timeoutMs,
+    logger: s.logger,
+    cache: new CatalogCache(s.home, gateway.base),
+    hello,
+    client,
+    // auto falls back to REST on this one, so it must reach the wrapper rather than the client
+    ...(auto ? { passThrough: ['mcp-unavailable'] as const } : {}),
+  });
+  relay.warmUp();
+  return relay;
+}
+
+async function restBackend(s: BackendSettings, gateway: GatewayUrl, fetch: FetchLike): Promise<Backend> {
+  const [{ RestBackend }, { RestClient }] = await Promise.all([import('./rest/rest-backend.js'), import('../gateway/rest.js')]);
+  const rest = new RestClient({ base: gateway.base, gateway: gateway.base, fetch, credentials: s.credentials, userAgent: s.userAgent, logger: s.logger });
+  return new RestBackend({ rest, logger: s.logger, timeoutMs: s.timeoutMs });
 }

@@ -3,18 +3,20 @@ import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 
 import { createLogger, LOG_LEVELS, type LogLevel } from '../shared/log.js';
+import { INSECURE_WARNING, resolveTls, type TlsSettings } from '../app/tls.js';
 import { createVault, parseLogLevel, parseTimeout, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
 import { Credentials, type TokenOrigin } from '../gateway/credentials.js';
 import { BACKEND_CHOICES, type BackendChoice, type ClientChannel } from '../bridge/backend.js';
 import { backendFactory } from '../bridge/backends.js';
 import { BridgeServer } from '../bridge/server.js';
 import { StdioPeer } from '../bridge/stdio-peer.js';
-import { UsageError, errorMessage } from '../shared/errors.js';
+import { errorMessage } from '../shared/errors.js';
 import { Redactor } from '../shared/redact.js';
 import { USER_AGENT, VERSION } from '../shared/version.js';
 
 export interface ServeOptions {
   target: Target;
+  tls: TlsSettings;
   backend: BackendChoice;
   timeoutMs: number;
   logLevel: LogLevel;
@@ -32,6 +34,7 @@ interface ServeFlags {
   timeout?: string;
   logLevel?: string;
   logFile?: string;
+  caFile?: string;
   allowHttp?: boolean;
 }
 
@@ -44,16 +47,16 @@ export function addServeOptions(cmd: Command): Command {
     .option('--timeout <seconds>', 'give up on a call after this long without progress', '120')
     .addOption(new Option('--log-level <level>', 'log verbosity (default: $HOOP_MCP_LOG_LEVEL or info)').choices(LOG_LEVELS))
     .option('--log-file <path>', 'append logs to this file instead of stderr')
+    .option('--ca-file <path>', 'trust this CA certificate (PEM) for the gateway (default: the profile\'s, else $HOOP_TLSCA)')
     .option('--allow-http', 'allow plain http to a non-loopback gateway (your token travels unencrypted)');
 }
 
 export async function serveOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<Omit<ServeOptions, 'io' | 'exit' | 'env'>> {
   const backend = flags.backend as BackendChoice;
-  if (backend === 'rest') {
-    throw new UsageError('the REST backend is not available in this version of hoop-mcp; use --backend auto or mcp');
-  }
+  const target = await resolveTarget(flags, env);
   return {
-    target: await resolveTarget(flags, env),
+    target,
+    tls: resolveTls({ caFile: flags.caFile ?? target.config.profiles[target.profile]?.caFile }, env),
     backend,
     timeoutMs: parseTimeout(flags.timeout),
     logLevel: parseLogLevel(flags.logLevel, env),
@@ -108,6 +111,7 @@ export async function runServe(opts: ServeOptions): Promise<void> {
       backend: opts.backend,
       credentials,
       credentialsReady,
+      tls: opts.tls,
       timeoutMs: opts.timeoutMs,
       home: target.home,
       logger,
@@ -144,6 +148,7 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   peer.start();
   const where = target.gateway?.base ?? 'no gateway configured (run: npx hoop-mcp login, or pass --gateway)';
   logger.info(`hoop-mcp ${VERSION} on stdio; profile ${target.profile}; gateway ${where}`);
+  if (opts.tls.insecure) logger.warn(INSECURE_WARNING);
   void credentialsReady.then(() => logger.info(credentials.current() !== undefined ? `using the token from ${describeOrigin(credentials.origin)}` : 'no token: run `npx hoop-mcp login` (or set HOOP_TOKEN)'));
 }
 

@@ -74,7 +74,7 @@ export function statusError(status: number, gateway: string, detail: string | un
   if (status === 403) {
     return new GatewayError(
       'forbidden',
-      `your Hoop role does not allow this (403${said}). Ask a Hoop admin for access; members of only the auditor group cannot use the gateway's MCP endpoint`,
+      `your Hoop role does not allow this (403${said}). Ask a Hoop admin for access`,
       status,
     );
   }

@@ -1,3 +1,5 @@
+import { rootCertificates } from 'node:tls';
+
 import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
 
 /** The parts of a fetch Response the gateway client reads. Both undici's and Node's global fetch fit. */
@@ -20,6 +22,10 @@ export type FetchLike = (url: URL, init: FetchInit) => Promise<FetchResponse>;
 
 export interface DispatcherOptions {
   connectTimeoutMs?: number;
+  /** Extra CA certificates (PEM), trusted in addition to Node's. */
+  ca?: string;
+  /** Skip certificate verification (HOOP_TLS_SKIP_VERIFY=true only). */
+  insecure?: boolean;
 }
 
 /**
@@ -30,7 +36,12 @@ export interface DispatcherOptions {
  */
 export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
   const common = {
-    connect: { timeout: opts.connectTimeoutMs ?? 10_000 },
+    connect: {
+      timeout: opts.connectTimeoutMs ?? 10_000,
+      // A `ca` option replaces Node's trust store, so the defaults go in with the extra one.
+      ...(opts.ca !== undefined ? { ca: [...rootCertificates, opts.ca] } : {}),
+      ...(opts.insecure === true ? { rejectUnauthorized: false } : {}),
+    },
     headersTimeout: 0,
     bodyTimeout: 0,
     keepAliveTimeout: 30_000,

@@ -43,3 +43,14 @@ export function errorMessage(err: unknown): string {
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || (err as NodeJS.ErrnoException).code === 'ABORT_ERR');
 }
+
+/** Ends a command with a given exit code; the message (if any) has been or will be printed once. */
+export class ExitError extends Error {
+  override readonly name = 'ExitError';
+  constructor(
+    readonly code: number,
+    message = '',
+  ) {
+    super(message);
+  }
+}

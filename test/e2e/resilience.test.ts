@@ -79,10 +79,10 @@ describe('errors a user can act on', () => {
     await expect(client.listTools()).rejects.toThrow(/your Hoop role does not allow this \(403/);
   });
 
-  it('a gateway without /api/mcp', async () => {
+  it('a gateway without /api/mcp, with --backend mcp (auto falls back to REST: test/e2e/rest.test.ts)', async () => {
     const gw = await gateway({ mcpEnabled: false });
-    const { client } = await bridgeTo(gw);
-    await expect(client.listTools()).rejects.toThrow(/does not serve MCP at .*\/api\/mcp \(404\)/);
+    const { client } = await bridgeTo(gw, { args: ['--backend', 'mcp'] });
+    await expect(client.listTools()).rejects.toThrow(/does not serve MCP at .*\/api\/mcp \(404\).*--backend rest/);
   });
 
   it.each([
@@ -125,6 +125,23 @@ describe('TLS', () => {
     await expect(untrusted.client.listTools()).rejects.toThrow(/TLS verification failed for https:\/\/127\.0\.0\.1:\d+ \(\w+\).*NODE_EXTRA_CA_CERTS/);
     const trusted = await bridgeTo(gw, { env: { NODE_EXTRA_CA_CERTS: certFile } });
     expect((await trusted.client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['--ca-file', { args: ['--ca-file', certFile] }],
+    ['HOOP_TLSCA=file://', { env: { HOOP_TLSCA: `file://${certFile}` } }],
+    ['HOOP_TLSCA=base64://', { env: { HOOP_TLSCA: `base64://${Buffer.from(tls.cert).toString('base64')}` } }],
+  ])('trusts a CA given with %s', async (_how, extra) => {
+    const gw = await gateway({ tls });
+    const { client } = await bridgeTo(gw, extra);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+  });
+
+  it('HOOP_TLS_SKIP_VERIFY=true connects, with a loud warning', async () => {
+    const gw = await gateway({ tls });
+    const { client, bridge } = await bridgeTo(gw, { env: { HOOP_TLS_SKIP_VERIFY: 'true' } });
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    expect(bridge.stderrText).toMatch(/TLS certificates are NOT verified/);
   });
 });
 

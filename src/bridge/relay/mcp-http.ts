@@ -1,8 +1,8 @@
 import type { Credentials } from '../../gateway/credentials.js';
 import type { Logger } from '../../shared/log.js';
-import { authHeaders } from '../../gateway/auth-headers.js';
 import type { FetchLike, FetchResponse } from '../../gateway/http.js';
-import { gatewayDetail, LOGIN_HINT, networkError, statusError } from '../../gateway/errors.js';
+import { networkError, statusError } from '../../gateway/errors.js';
+import { discard, errorDetail, headerValue, sendAuthenticated } from '../../gateway/request.js';
 import { GatewayError, isAbortError } from '../../shared/errors.js';
 import { parseSse } from './sse.js';
 
@@ -59,47 +59,30 @@ export class McpHttp {
   }
 
   private async send(method: 'POST' | 'GET' | 'DELETE', session: SessionHeaders, signal: AbortSignal, body?: string): Promise<FetchResponse> {
-    const token = this.opts.credentials.current();
-    if (token === undefined) {
-      throw new GatewayError('not-logged-in', `not logged in to ${this.opts.gateway}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);
-    }
-    const headers: Record<string, string> = {
-      ...authHeaders(token),
-      'user-agent': this.opts.userAgent,
-      accept: method === 'GET' ? 'text/event-stream' : 'application/json, text/event-stream',
-    };
+    const headers: Record<string, string> = { accept: method === 'GET' ? 'text/event-stream' : 'application/json, text/event-stream' };
     if (method === 'POST') headers['content-type'] = 'application/json';
     if (session.sessionId !== undefined) headers['mcp-session-id'] = session.sessionId;
     if (session.protocolVersion !== undefined) headers['mcp-protocol-version'] = session.protocolVersion;
 
-    let res: FetchResponse;
-    try {
-      res = await this.opts.fetch(this.opts.endpoint, { method, headers, ...(body !== undefined ? { body } : {}), signal });
-    } catch (err) {
-      if (isAbortError(err) || signal.aborted) throw err;
-      throw networkError(err, this.opts.gateway);
-    }
-    const rotated = headerValue(res.headers.get('x-new-access-token'));
-    if (rotated !== undefined) {
-      this.opts.logger.info('the gateway rotated the access token; using the new one from now on');
-      this.opts.credentials.rotate(rotated);
-    }
+    const res = await sendAuthenticated(this.opts, this.opts.endpoint, { method, headers, ...(body !== undefined ? { body } : {}), signal });
     if (res.status >= 200 && res.status < 300) return res;
 
-    const contentType = headerValue(res.headers.get('content-type'));
-    const text = await readText(res, 64 * 1024).catch(() => '');
-    const detail = gatewayDetail(text, contentType);
+    const detail = await errorDetail(res);
     if (res.status === 404) {
       if (session.sessionId !== undefined) {
         throw new GatewayError('session-expired', `the gateway no longer knows MCP session ${session.sessionId} (${detail ?? '404'})`, 404);
       }
       throw new GatewayError(
         'mcp-unavailable',
-        `this gateway does not serve MCP at ${this.opts.endpoint.href} (404): it predates hoop's MCP server or has it turned off. Upgrade the gateway, or check the URL`,
+        `this gateway does not serve MCP at ${this.opts.endpoint.href} (404): it predates hoop's MCP server or has it turned off. ` +
+          'Run hoop-mcp with --backend auto (the default) or --backend rest to use its REST API, or upgrade the gateway',
         404,
       );
     }
-    throw statusError(res.status, this.opts.gateway, detail);
+    const err = statusError(res.status, this.opts.gateway, detail);
+    // /api/mcp has no role list, so hoop refuses users whose only group is the auditor group.
+    if (res.status === 403) err.message += '; members of only the auditor group cannot use the gateway\'s MCP endpoint (try --backend rest)';
+    throw err;
   }
 
   private async *messages(res: FetchResponse): AsyncGenerator<unknown> {
@@ -141,27 +124,4 @@ function parseJson(text: string, gateway: string): unknown {
   } catch {
     throw new GatewayError('malformed', `${gateway} sent a message that is not valid JSON`);
   }
-}
-
-function headerValue(value: string | null): string | undefined {
-  return value === null || value === '' ? undefined : value;
-}
-
-/** Releases a body we will not read. Not awaited: a stalled peer must not stall us. */
-function discard(res: FetchResponse): void {
-  res.body?.cancel().catch(() => undefined);
-}
-
-/** Reads at most `limit` bytes of an error body: enough for hoop's `{"message": …}`. */
-async function readText(res: FetchResponse, limit: number): Promise<string> {
-  if (res.body === null) return '';
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    chunks.push(Buffer.from(chunk));
-    size += chunk.length;
-    if (size >= limit) break;
-  }
-  discard(res);
-  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
 }

@@ -2,7 +2,7 @@ import type { Logger } from '../../shared/log.js';
 import type { Credentials } from '../../gateway/credentials.js';
 import type { FetchLike } from '../../gateway/http.js';
 import type { GatewayUrl } from '../../gateway/url.js';
-import { GatewayError, errorMessage } from '../../shared/errors.js';
+import { GatewayError, errorMessage, type GatewayFailure } from '../../shared/errors.js';
 import { ErrorCode, RpcError, type JsonRpcNotification, type JsonRpcRequest, type Params, type RequestId } from '../../shared/jsonrpc.js';
 import {
   CancelledParamsSchema,
@@ -34,6 +34,8 @@ export interface RelayOptions {
   cache: CatalogCache;
   hello: ClientHello;
   client: ClientChannel;
+  /** Gateway failures a tool call raises instead of answering as an isError result (auto mode falls back on them). */
+  passThrough?: readonly GatewayFailure[];
 }
 
 /** Server-to-client requests and the client capability each needs. */
@@ -122,7 +124,7 @@ export class RelayBackend implements Backend {
         this.timed(ctx.signal, label, (sig) => s.request('tools/call', upstreamParams, sig), { token, forward: clientToken !== undefined }),
       );
     } catch (err) {
-      if (!(err instanceof GatewayError)) throw err;
+      if (!(err instanceof GatewayError) || this.opts.passThrough?.includes(err.kind) === true) throw err;
       this.opts.logger.warn(`${label}: ${err.message}`);
       return toolError(err.message);
     }

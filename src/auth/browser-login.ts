@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+
+/** Where hoop's gateway sends the browser back to (proto.ClientLoginCallbackAddress); it cannot be chosen. */
+export const CALLBACK_HOST = '127.0.0.1';
+export const DEFAULT_CALLBACK_PORT = 3587;
+export const LOGIN_TIMEOUT_MS = 3 * 60_000;
+
+const PAGE = (title: string, text: string): string =>
+  `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui;margin:4em auto;max-width:32em"><h1>${title}</h1><p>${text}</p></body>`;
+
+export interface CallbackServer {
+  /** Resolves with the token from `/callback?token=…`, rejects on `?error=…`, timeout or close. */
+  token: Promise<string>;
+  close(): void;
+}
+
+/**
+ * Listens on 127.0.0.1:3587 for the gateway's redirect. Started before the browser opens, so a
+ * busy port is reported before anyone signs in for nothing.
+ */
+export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, timeoutMs = LOGIN_TIMEOUT_MS): Promise<CallbackServer> {
+  let settle: { resolve: (t: string) => void; reject: (e: Error) => void } | undefined;
+  const token = new Promise<string>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  token.catch(() => undefined);
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${CALLBACK_HOST}`);
+    if (url.pathname !== '/callback') {
+      res.writeHead(404).end();
+      return;
+    }
+    const error = url.searchParams.get('error');
+    const value = url.searchParams.get('token');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    if (error !== null || value === null || value === '') {
+      res.end(PAGE('Login failed', 'The gateway reported an error. Return to your terminal for details.'));
+      settle?.reject(new Error(`the gateway reported a failed sign-in (${error ?? 'no token'}); try again, or ask your Hoop admin`));
+    } else {
+      res.end(PAGE('Logged in to Hoop', 'hoop-mcp has your login. You can close this tab.'));
+      settle?.resolve(value);
+    }
+    setImmediate(close);
+  });
+  const timer = setTimeout(() => settle?.reject(new Error('no answer from the browser within 3 minutes; run the login again')), timeoutMs);
+  const close = (): void => {
+    clearTimeout(timer);
+    server.close();
+    server.closeAllConnections();
+    settle?.reject(new Error('login cancelled'));
+  };
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${CALLBACK_HOST}:${port} is busy: another login (hoop login or hoop-mcp login) may be running; finish or stop it, then retry`)
+          : err,
+      ),
+    );
+    server.listen(port, CALLBACK_HOST, () => resolve());
+  });
+  return { token, close };
+}
+
+/** Opens the URL in the default browser; false when there is no way to (then the URL is shown). */
+export function openBrowser(url: string): boolean {
+  const [cmd, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
+  if (process.platform === 'linux' && (process.env.DISPLAY ?? '') === '' && (process.env.WAYLAND_DISPLAY ?? '') === '') return false;
+  try {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+    return true;
+  } catch {
+    return false;
+  }
+}

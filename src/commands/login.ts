@@ -1,0 +1,126 @@
+import { Command, Option } from 'commander';
+
+import { rememberProfile } from '../app/config.js';
+import { createVault, resolveTarget, type Target } from '../app/settings.js';
+import { INSECURE_WARNING, resolveTls } from '../app/tls.js';
+import { DEFAULT_CALLBACK_PORT } from '../auth/browser-login.js';
+import { readHoopCliLogin } from '../auth/hoop-cli-config.js';
+import { createLoginService, type LoginService } from '../auth/login.js';
+import type { StoreChoice } from '../auth/vault.js';
+import { ExitError, UsageError } from '../shared/errors.js';
+import { createLogger } from '../shared/log.js';
+import type { LoginResult } from '../shared/login.js';
+import { Redactor } from '../shared/redact.js';
+import { USER_AGENT } from '../shared/version.js';
+
+export interface LoginOptions {
+  target: Target;
+  service: LoginService;
+  /** What to do: a secret from stdin, the hoop CLI's login, or the interactive TUI. */
+  mode: { kind: 'stdin'; secret: 'token' | 'api-key' } | { kind: 'hoop-cli' } | { kind: 'interactive' };
+  io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: { write(s: string): unknown } };
+}
+
+interface LoginFlags {
+  gateway?: string;
+  profile?: string;
+  tokenStdin?: boolean;
+  apiKeyStdin?: boolean;
+  fromHoopCli?: boolean;
+  browser: boolean;
+  credentialStore: StoreChoice;
+  caFile?: string;
+  allowHttp?: boolean;
+}
+
+export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> = runLogin): Command {
+  return new Command('login')
+    .description('sign in to a Hoop gateway and keep the credential in the OS keychain')
+    .option('--gateway <url>', 'the gateway (default: $HOOP_APIURL, else the profile\'s)')
+    .option('--profile <name>', 'store this login under a profile (default: $HOOP_MCP_PROFILE, else "default")')
+    .option('--token-stdin', 'read a Hoop token from stdin (scripts, CI)')
+    .option('--api-key-stdin', 'read an API key (hpk_…) from stdin')
+    .option('--from-hoop-cli', 'move the login of hoop\'s own CLI (~/.hoop/config.toml) into the keychain')
+    .option('--no-browser', 'print the sign-in URL instead of opening a browser (SSH sessions)')
+    .addOption(new Option('--credential-store <store>', 'where to keep the credential').choices(['auto', 'keychain', 'file']).default('auto'))
+    .option('--ca-file <path>', 'trust this CA certificate (PEM) for the gateway')
+    .option('--allow-http', 'allow plain http to a non-loopback gateway')
+    .action(async (flags: LoginFlags) => {
+      const sources = [flags.tokenStdin, flags.apiKeyStdin, flags.fromHoopCli].filter((f) => f === true).length;
+      if (sources > 1) throw new UsageError('use only one of --token-stdin, --api-key-stdin and --from-hoop-cli');
+      const target = await resolveTarget(flags);
+      const mode: LoginOptions['mode'] = flags.tokenStdin
+        ? { kind: 'stdin', secret: 'token' }
+        : flags.apiKeyStdin
+          ? { kind: 'stdin', secret: 'api-key' }
+          : flags.fromHoopCli
+            ? { kind: 'hoop-cli' }
+            : { kind: 'interactive' };
+      if (mode.kind === 'interactive' && !(process.stdin.isTTY && process.stdout.isTTY)) {
+        throw new UsageError('login needs a terminal; in scripts use: hoop-mcp login --gateway <url> --token-stdin (or --api-key-stdin)');
+      }
+      if (mode.kind === 'stdin' && target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url> or set HOOP_APIURL');
+      const tls = resolveTls(flags);
+      // undici loads only for commands that talk to the gateway: `serve` must start without it.
+      const { createDispatcher, createFetch } = await import('../gateway/http.js');
+      const stderr = process.stderr;
+      if (tls.insecure) stderr.write(`hoop-mcp: warning: ${INSECURE_WARNING}\n`);
+      const service = createLoginService({
+        profile: target.profile,
+        fetch: createFetch(createDispatcher(tls)),
+        vault: createVault(target.home),
+        storeChoice: flags.credentialStore,
+        // Silent while the TUI owns the terminal: a stray line would garble its frames.
+        logger: createLogger({ level: 'error', redactor: new Redactor(), stderr: mode.kind === 'interactive' ? { write: () => true } : stderr }),
+        userAgent: USER_AGENT,
+        allowHttp: flags.allowHttp === true,
+        openBrowser: flags.browser,
+        callbackPort: Number(process.env.HOOP_MCP_LOGIN_CALLBACK_PORT ?? DEFAULT_CALLBACK_PORT),
+        rememberProfile: (profile, gateway, store) =>
+          rememberProfile(target.home, profile, { gateway, credentialStore: store, ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}) }),
+      });
+      await runF({ target, service, mode, io: { stdin: process.stdin, stdout: process.stdout, stderr } });
+    });
+}
+
+export async function runLogin(opts: LoginOptions): Promise<void> {
+  const { target, service, mode, io } = opts;
+  let result: LoginResult | undefined;
+  if (mode.kind === 'stdin') {
+    const secret = (await readAll(io.stdin)).trim();
+    if (secret === '') throw new UsageError(`no ${mode.secret === 'token' ? 'token' : 'API key'} on stdin`);
+    const gateway = target.gateway?.base ?? '';
+    result = mode.secret === 'api-key' ? await service.loginApiKey(gateway, secret) : await service.finish(gateway, secret, 'token-stdin');
+  } else if (mode.kind === 'hoop-cli') {
+    const found = await readHoopCliLogin();
+    if (found === undefined) throw new UsageError('no login found in ~/.hoop/config.toml (needs api_url and token)');
+    result = await service.finish(found.gateway, found.token, 'hoop-cli-import');
+  } else {
+    const found = await readHoopCliLogin();
+    const { renderLogin } = await import('../tui/render-login.js');
+    result = await renderLogin({
+      actions: service,
+      profile: target.profile,
+      ...(target.gateway !== undefined ? { defaultGateway: target.gateway.base } : {}),
+      ...(found !== undefined ? { importOffer: { gateway: found.gateway, accept: () => service.finish(found.gateway, found.token, 'hoop-cli-import') } } : {}),
+    });
+    // The TUI has shown the outcome; a cancel exits 130, as an interrupted command does.
+    if (result === undefined) throw new ExitError(130);
+    return;
+  }
+  report(result, io);
+}
+
+/** Plain output for scripts: one line of who and where on stdout, a warning on stderr. */
+function report(result: LoginResult, io: LoginOptions['io']): void {
+  const groups = result.user.groups.length > 0 ? ` (groups: ${result.user.groups.join(', ')})` : '';
+  io.stdout.write(`Logged in to ${result.gateway}${result.gatewayVersion ? ` (hoop ${result.gatewayVersion})` : ''} as ${result.user.email}${groups}; profile ${result.profile}.\n`);
+  if (result.store === 'keychain') io.stdout.write('Credential saved in the OS keychain.\n');
+  else io.stderr.write(`hoop-mcp: warning: no keychain available (${result.fallbackReason ?? 'file store chosen'}); credential saved to a file readable only by you.\n`);
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}

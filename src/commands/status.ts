@@ -1,0 +1,157 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+
+import { createVault, resolveTarget, resolveToken, type Target } from '../app/settings.js';
+import { resolveTls } from '../app/tls.js';
+import { McpHttp } from '../bridge/relay/mcp-http.js';
+import { UpstreamSession } from '../bridge/relay/session.js';
+import { Credentials } from '../gateway/credentials.js';
+import type { FetchLike } from '../gateway/http.js';
+import { RestClient } from '../gateway/rest.js';
+import { ExitError, GatewayError, errorMessage } from '../shared/errors.js';
+import { jwtExpiry } from '../shared/jwt.js';
+import { createLogger } from '../shared/log.js';
+import { LATEST_PROTOCOL_VERSION, ListToolsResultSchema } from '../shared/mcp.js';
+import { Redactor } from '../shared/redact.js';
+import { USER_AGENT, VERSION } from '../shared/version.js';
+
+/** Exit codes scripts can use. */
+export const STATUS_EXIT = { ok: 0, notLoggedIn: 3, unreachable: 4 } as const;
+
+export interface StatusReport {
+  profile: string;
+  gateway: string | null;
+  loggedIn: boolean;
+  user: { email: string; name?: string; groups: string[] } | null;
+  credential: { store: 'env' | 'keychain' | 'file'; expiresAt: string | null } | null;
+  gatewayVersion: string | null;
+  backend: 'mcp' | 'rest' | null;
+  tools: number | null;
+  problem: string | null;
+}
+
+export interface StatusOptions {
+  target: Target;
+  json: boolean;
+  fetch: FetchLike;
+  out: { write(s: string): unknown };
+}
+
+const UserInfoSchema = z.looseObject({ email: z.string(), name: z.string().optional(), groups: z.array(z.string()).nullable().optional() });
+
+export function createStatusCommand(runF: (opts: StatusOptions) => Promise<void> = runStatus): Command {
+  return new Command('status')
+    .description('show the gateway, profile, user, where the credential is, and what the bridge would serve')
+    .option('--profile <name>', 'the profile to check')
+    .option('--gateway <url>', 'the gateway to check')
+    .option('--json', 'print one JSON object')
+    .option('--ca-file <path>', 'trust this CA certificate (PEM)')
+    .option('--allow-http', 'allow plain http to a non-loopback gateway')
+    .action(async (flags: { profile?: string; gateway?: string; json?: boolean; caFile?: string; allowHttp?: boolean }) => {
+      const target = await resolveTarget(flags);
+      const { createDispatcher, createFetch } = await import('../gateway/http.js');
+      const tls = resolveTls({ caFile: flags.caFile ?? target.config.profiles[target.profile]?.caFile });
+      await runF({ target, json: flags.json === true, fetch: createFetch(createDispatcher(tls)), out: process.stdout });
+    });
+}
+
+export async function runStatus(opts: StatusOptions): Promise<void> {
+  const report = await collect(opts);
+  opts.out.write(opts.json ? `${JSON.stringify(report)}\n` : render(report));
+  const code = report.loggedIn ? STATUS_EXIT.ok : report.problem?.startsWith('unreachable') === true ? STATUS_EXIT.unreachable : STATUS_EXIT.notLoggedIn;
+  if (code !== STATUS_EXIT.ok) throw new ExitError(code);
+}
+
+async function collect(opts: StatusOptions): Promise<StatusReport> {
+  const { target } = opts;
+  const report: StatusReport = {
+    profile: target.profile,
+    gateway: target.gateway?.base ?? null,
+    loggedIn: false,
+    user: null,
+    credential: null,
+    gatewayVersion: null,
+    backend: null,
+    tools: null,
+    problem: null,
+  };
+  if (target.gateway === undefined) return { ...report, problem: 'not logged in: no gateway configured; run: npx hoop-mcp login' };
+  const resolved = await resolveToken(target, createVault(target.home)).catch(() => undefined);
+  if (resolved === undefined) return { ...report, problem: `not logged in to ${target.gateway.base}; run: npx hoop-mcp login` };
+  const expiry = jwtExpiry(resolved.token);
+  report.credential = { store: resolved.origin, expiresAt: expiry?.toISOString() ?? null };
+
+  const redactor = new Redactor();
+  const credentials = new Credentials(redactor);
+  credentials.use(resolved.token, resolved.origin);
+  const logger = createLogger({ level: 'error', redactor, stderr: { write: () => true } });
+  const requester = { gateway: target.gateway.base, fetch: opts.fetch, credentials, userAgent: USER_AGENT, logger };
+  const rest = new RestClient({ ...requester, base: target.gateway.base });
+  try {
+    const info = UserInfoSchema.parse((await rest.request('GET', '/userinfo', { signal: AbortSignal.timeout(15_000) })).data);
+    report.user = { email: info.email, groups: info.groups ?? [], ...(info.name !== undefined ? { name: info.name } : {}) };
+    report.loggedIn = true;
+  } catch (err) {
+    return { ...report, problem: describe(err) };
+  }
+  report.gatewayVersion = await rest
+    .request('GET', '/serverinfo', { signal: AbortSignal.timeout(10_000) })
+    .then((r) => z.looseObject({ version: z.string() }).safeParse(r.data).data?.version ?? null)
+    .catch(() => null);
+  await probeBackend(report, new McpHttp({ ...requester, endpoint: target.gateway.mcpEndpoint }), logger);
+  return report;
+}
+
+/** What `serve --backend auto` would do: /api/mcp if the gateway answers MCP there, else REST. */
+async function probeBackend(report: StatusReport, http: McpHttp, logger: ReturnType<typeof createLogger>): Promise<void> {
+  let session: UpstreamSession | undefined;
+  try {
+    session = await UpstreamSession.open({
+      http,
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: `hoop-mcp status`, version: VERSION },
+      handlers: { onNotification: () => undefined, onRequest: async () => ({}) },
+      logger,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const listed = ListToolsResultSchema.safeParse(await session.request('tools/list', undefined, AbortSignal.timeout(15_000)));
+    report.backend = 'mcp';
+    report.tools = listed.success ? listed.data.tools.length : null;
+  } catch (err) {
+    if (err instanceof GatewayError && err.kind === 'mcp-unavailable') {
+      const { allTools } = await import('../tools/index.js');
+      report.backend = 'rest';
+      report.tools = allTools().length;
+    } else {
+      report.problem = `could not list tools: ${errorMessage(err)}`;
+    }
+  } finally {
+    await session?.close();
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof GatewayError) {
+    if (err.kind === 'unauthorized' || err.kind === 'not-logged-in') return `not logged in: ${err.message}`;
+    if (err.kind === 'unreachable' || err.kind === 'tls' || err.kind === 'timeout' || err.kind === 'server-error' || err.kind === 'interrupted') {
+      return `unreachable: ${err.message}`;
+    }
+  }
+  return `unreachable: ${errorMessage(err)}`;
+}
+
+function render(r: StatusReport): string {
+  const rows: Array<[string, string]> = [
+    ['Profile', r.profile],
+    ['Gateway', r.gateway === null ? '(none)' : `${r.gateway}${r.gatewayVersion ? ` (hoop ${r.gatewayVersion})` : ''}`],
+  ];
+  if (r.user) rows.push(['User', `${r.user.name ? `${r.user.name} <${r.user.email}>` : r.user.email}${r.user.groups.length ? ` · groups: ${r.user.groups.join(', ')}` : ''}`]);
+  if (r.credential) {
+    const where = r.credential.store === 'env' ? '$HOOP_TOKEN' : r.credential.store === 'keychain' ? 'OS keychain' : 'credentials file (no keychain)';
+    rows.push(['Credential', `${where}${r.credential.expiresAt ? ` · expires ${r.credential.expiresAt}` : ''}`]);
+  }
+  if (r.backend) rows.push(['Backend', `${r.backend === 'mcp' ? 'mcp (the gateway\'s /api/mcp)' : 'rest (tools served by hoop-mcp)'}${r.tools !== null ? ` · ${r.tools} tools` : ''}`]);
+  if (r.problem) rows.push(['Problem', r.problem]);
+  return `${rows.map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n')}\n`;
+}

@@ -1,0 +1,75 @@
+import type { Logger } from '../shared/log.js';
+import { GatewayError, isAbortError } from '../shared/errors.js';
+import { authHeaders } from './auth-headers.js';
+import type { Credentials } from './credentials.js';
+import { gatewayDetail, LOGIN_HINT, networkError } from './errors.js';
+import type { FetchInit, FetchLike, FetchResponse } from './http.js';
+
+/** What every authenticated gateway request needs, whichever API it speaks. */
+export interface GatewayRequester {
+  /** The gateway base, for messages. */
+  gateway: string;
+  fetch: FetchLike;
+  credentials: Credentials;
+  userAgent: string;
+  logger: Logger;
+}
+
+/**
+ * Sends one authenticated request to the gateway: the token as hoop's CLI sends it, a network
+ * failure turned into a GatewayError that says what to check, and a rotated token
+ * (X-New-Access-Token) adopted for the next request. The caller maps the status.
+ */
+export async function sendAuthenticated(
+  r: GatewayRequester,
+  url: URL,
+  init: Omit<FetchInit, 'headers'> & { headers: Record<string, string> },
+): Promise<FetchResponse> {
+  const token = r.credentials.current();
+  if (token === undefined) {
+    throw new GatewayError('not-logged-in', `not logged in to ${r.gateway}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);
+  }
+  const headers = { ...authHeaders(token), 'user-agent': r.userAgent, ...init.headers };
+  let res: FetchResponse;
+  try {
+    res = await r.fetch(url, { ...init, headers });
+  } catch (err) {
+    if (isAbortError(err) || init.signal.aborted) throw err;
+    throw networkError(err, r.gateway);
+  }
+  const rotated = headerValue(res.headers.get('x-new-access-token'));
+  if (rotated !== undefined) {
+    r.logger.info('the gateway rotated the access token; using the new one from now on');
+    r.credentials.rotate(rotated);
+  }
+  return res;
+}
+
+/** The gateway's own words about a failed request (`{"message": …}` or a short text). */
+export async function errorDetail(res: FetchResponse): Promise<string | undefined> {
+  const text = await readText(res, 64 * 1024).catch(() => '');
+  return gatewayDetail(text, headerValue(res.headers.get('content-type')));
+}
+
+export function headerValue(value: string | null): string | undefined {
+  return value === null || value === '' ? undefined : value;
+}
+
+/** Releases a body we will not read. Not awaited: a stalled peer must not stall us. */
+export function discard(res: FetchResponse): void {
+  res.body?.cancel().catch(() => undefined);
+}
+
+/** Reads at most `limit` bytes of a body: enough for hoop's `{"message": …}`. */
+export async function readText(res: FetchResponse, limit: number): Promise<string> {
+  if (res.body === null) return '';
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    chunks.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size >= limit) break;
+  }
+  discard(res);
+  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}

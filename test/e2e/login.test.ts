@@ -1,0 +1,178 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { createVault } from '../../src/app/settings.js';
+import { rememberProfile } from '../../src/app/config.js';
+import { listenForCallback } from '../../src/auth/browser-login.js';
+import { createLoginService, type LoginService } from '../../src/auth/login.js';
+import { createFetch } from '../../src/gateway/http.js';
+import { createLogger } from '../../src/shared/log.js';
+import { Redactor } from '../../src/shared/redact.js';
+import { BIN, tempHome } from '../helpers/bridge-process.js';
+import { gatewayScope } from '../helpers/scope.js';
+
+const gateway = gatewayScope();
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+function service(home: string, callbackPort: number): LoginService {
+  return createLoginService({
+    profile: 'default',
+    fetch: createFetch(),
+    vault: createVault(home),
+    storeChoice: 'file',
+    logger: createLogger({ level: 'error', redactor: new Redactor(), stderr: { write: () => true } }),
+    userAgent: 'hoop-mcp/test',
+    allowHttp: false,
+    openBrowser: false,
+    callbackPort,
+    rememberProfile: (profile, gw, store) => rememberProfile(home, profile, { gateway: gw, credentialStore: store }),
+  });
+}
+
+describe('login flows against the gateway fixture', () => {
+  it('local: discovers the method, signs in, stores the token and remembers the profile', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    const login = service(home, await freePort());
+    expect(await login.discover(`${gw.url}/`)).toEqual({ gateway: gw.url, authMethod: 'local' });
+    await expect(login.loginLocal(gw.url, 'admin@example.com', 'nope')).rejects.toThrow('wrong email or password');
+    await expect(login.loginLocal(gw.url, 'ghost@example.com', 'x')).rejects.toThrow(/no user with the email ghost@example.com/);
+    const result = await login.loginLocal(gw.url, 'admin@example.com', 'admin-password');
+    expect(result).toMatchObject({ gateway: gw.url, profile: 'default', user: { email: 'admin@example.com', groups: ['admin'] }, gatewayVersion: '1.40.0', store: 'file' });
+    expect(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))).toEqual({ version: 1, defaultProfile: 'default', profiles: { default: { gateway: gw.url, credentialStore: 'file' } } });
+    expect(readFileSync(join(home, 'config.json'), 'utf8')).not.toContain('hoop-test-admin-token');
+  });
+
+  it.each(['oidc', 'saml'] as const)('%s: the browser comes back to the loopback callback with a token', async (authMethod) => {
+    const port = await freePort();
+    const gw = await gateway({ authMethod, loginCallbackPort: port });
+    const login = service(tempHome(), port);
+    const discovery = await login.discover(gw.url);
+    expect(discovery.authMethod).toBe(authMethod);
+    const browser = await login.startBrowserLogin(discovery);
+    expect(browser.opened).toBe(false);
+    expect(browser.url).toBe(`${gw.url}/test-idp/authorize`);
+    // the "browser": follows the IdP's redirect to hoop-mcp's callback
+    const page = await fetch(browser.url);
+    expect(await page.text()).toContain('Logged in to Hoop');
+    expect((await browser.result).user.email).toBe('user@example.com');
+  });
+
+  it('reports an IdP failure, and a busy callback port before anyone signs in', async () => {
+    const port = await freePort();
+    const gw = await gateway({ authMethod: 'oidc', loginCallbackPort: port, idpError: 'unexpected_error' });
+    const login = service(tempHome(), port);
+    const browser = await login.startBrowserLogin(await login.discover(gw.url));
+    await fetch(browser.url);
+    await expect(browser.result).rejects.toThrow(/failed sign-in \(unexpected_error\)/);
+
+    const held = await listenForCallback(port);
+    await expect(login.startBrowserLogin({ gateway: gw.url, authMethod: 'oidc' })).rejects.toThrow(`port 127.0.0.1:${port} is busy`);
+    held.close();
+  });
+
+  it('times out when the browser never comes back', async () => {
+    const waiting = await listenForCallback(await freePort(), 100);
+    await expect(waiting.token).rejects.toThrow(/within 3 minutes/);
+  });
+
+  it('API keys: hpk_ only, validated against the gateway', async () => {
+    const gw = await gateway();
+    const login = service(tempHome(), await freePort());
+    await expect(login.loginApiKey(gw.url, 'xapi-nope')).rejects.toThrow('starts with hpk_');
+    expect((await login.loginApiKey(gw.url, ' hpk_testkey123\n')).user.email).toBe('agent@example.com');
+    await expect(login.loginApiKey(gw.url, 'hpk_unknown')).rejects.toThrow(/rejected the token/);
+  });
+
+  it('says clearly when the gateway is unreachable', async () => {
+    const gw = await gateway();
+    await gw.stop();
+    await expect(service(tempHome(), await freePort()).discover(gw.url)).rejects.toThrow(/cannot reach the Hoop gateway/);
+  });
+});
+
+describe('login, status and logout from the shell', () => {
+  const cli = (args: string[], env: Record<string, string>, input = '') =>
+    spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+
+  /** Async, so the in-process fixture keeps serving while the child runs. */
+  async function cliAsync(args: string[], env: Record<string, string>, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
+    child.stdin.end(input);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((r) => child.on('exit', r));
+    return { status, stdout, stderr };
+  }
+
+  it('login --token-stdin, then status --json, then logout', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    const login = await cliAsync(['login', '--gateway', gw.url, '--token-stdin', '--credential-store', 'file'], { HOOP_MCP_HOME: home }, 'hoop-test-user-token\n');
+    expect(login.status).toBe(0);
+    expect(login.stdout).toContain(`Logged in to ${gw.url} (hoop 1.40.0) as user@example.com (groups: engineering); profile default.`);
+    expect(login.stderr).toMatch(/file readable only by you/);
+
+    const status = await cliAsync(['status', '--json'], { HOOP_MCP_HOME: home });
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual({
+      profile: 'default',
+      gateway: gw.url,
+      loggedIn: true,
+      user: { email: 'user@example.com', name: 'Plain User', groups: ['engineering'] },
+      credential: { store: 'file', expiresAt: null },
+      gatewayVersion: '1.40.0',
+      backend: 'mcp',
+      tools: 55,
+      problem: null,
+    });
+    const text = await cliAsync(['status'], { HOOP_MCP_HOME: home });
+    expect(text.stdout).toMatch(/^Profile\s+default\nGateway\s+http:\/\/127\.0\.0\.1:\d+ \(hoop 1\.40\.0\)\nUser\s+Plain User <user@example\.com> · groups: engineering/);
+
+    expect((await cliAsync(['logout'], { HOOP_MCP_HOME: home })).status).toBe(0);
+    expect((await cliAsync(['status'], { HOOP_MCP_HOME: home })).status).toBe(3);
+  });
+
+  it('status exit codes: 3 when not logged in or the token is rejected, 4 when the gateway is unreachable', async () => {
+    const gw = await gateway();
+    expect((await cliAsync(['status'], { HOOP_MCP_HOME: tempHome() })).status).toBe(3);
+    expect((await cliAsync(['status', '--gateway', gw.url], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: 'revoked-token' })).status).toBe(3);
+    const json = await cliAsync(['status', '--json', '--gateway', gw.url], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: 'hoop-test-admin-token' });
+    expect(JSON.parse(json.stdout)).toMatchObject({ loggedIn: true, credential: { store: 'env' } });
+    await gw.stop();
+    const down = await cliAsync(['status', '--json', '--gateway', gw.url], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: 'hoop-test-admin-token' });
+    expect(down.status).toBe(4);
+    expect(JSON.parse(down.stdout).problem).toMatch(/^unreachable: cannot reach/);
+  });
+
+  it('login without a terminal asks for --token-stdin instead of hanging', () => {
+    const r = cli(['login', '--gateway', 'https://hoop.example.com'], { HOOP_MCP_HOME: tempHome() });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/login needs a terminal; in scripts use: hoop-mcp login --gateway <url> --token-stdin/);
+  });
+
+  it('moves a login from hoop\'s own CLI into hoop-mcp\'s store', async () => {
+    const gw = await gateway();
+    const fakeHome = tempHome();
+    mkdirSync(join(fakeHome, '.hoop'));
+    writeFileSync(join(fakeHome, '.hoop', 'config.toml'), `api_url = "${gw.url}"\ngrpc_url = "127.0.0.1:8010"\ntoken = "hoop-test-admin-token"\ntls_ca = ""\nskip_tls_verify = false\n`);
+    const home = tempHome();
+    const r = await cliAsync(['login', '--from-hoop-cli', '--credential-store', 'file'], { HOME: fakeHome, HOOP_MCP_HOME: home });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('as admin@example.com');
+    expect((await cliAsync(['status'], { HOOP_MCP_HOME: home })).status).toBe(0);
+  });
+});

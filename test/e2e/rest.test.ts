@@ -1,0 +1,237 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { describe, expect, it } from 'vitest';
+
+import type { GatewayFixture } from '../fixtures/gateway.js';
+import { connectBridge, type BridgeProcess } from '../helpers/bridge-process.js';
+import { clientScope, gatewayScope, resultText } from '../helpers/scope.js';
+
+const ADMIN = 'hoop-test-admin-token';
+const USER = 'hoop-test-user-token';
+const gateway = gatewayScope();
+const track = clientScope();
+
+async function bridgeTo(gw: GatewayFixture, backend: 'rest' | 'mcp' | 'auto', token = ADMIN): Promise<{ client: Client; bridge: BridgeProcess }> {
+  return track(await connectBridge({ args: ['--gateway', gw.url, '--backend', backend], env: { HOOP_TOKEN: token } }));
+}
+
+async function direct(gw: GatewayFixture): Promise<Client> {
+  const client = new Client({ name: 'direct', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${gw.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${ADMIN}` } } }));
+  return track({ client }).client;
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean; json: unknown }> {
+  const result = await client.callTool({ name, arguments: args });
+  const text = resultText(result);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { text, isError: result.isError === true, json };
+}
+
+/** Seeds a few sessions (one awaiting review) in the shared state. */
+function seedSessions(gw: GatewayFixture, n: number): void {
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < n; i++) {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    const user = i % 2 === 0 ? 'admin@example.com' : 'user@example.com';
+    gw.state.sessions.set(id, {
+      id,
+      connection: i % 3 === 0 ? 'staging-mysql' : 'prod-postgres',
+      connection_type: 'database',
+      connection_subtype: i % 3 === 0 ? 'mysql' : 'postgres',
+      user_id: [...gw.state.users.values()].find((u) => u['email'] === user)?.['id'],
+      user_email: user,
+      user_name: user === 'admin@example.com' ? 'Admin User' : 'Plain User',
+      status: 'done',
+      verb: 'exec',
+      created_at: new Date(base + i * 60_000).toISOString(),
+      ended_at: new Date(base + i * 60_000 + 1000).toISOString(),
+      exit_code: 0,
+    });
+  }
+}
+
+describe('--backend rest', () => {
+  it('lists exactly the v1 gateway\'s 36 tools, names and input schemas', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client } = await bridgeTo(gw, 'rest');
+    const ours = (await client.listTools()).tools;
+    expect(gw.requests.map((r) => r.path)).not.toContain('/api/mcp');
+    const theirs = (await (await direct(gw)).listTools()).tools;
+    expect(ours.map((t) => t.name)).toEqual(theirs.map((t) => t.name));
+    expect(ours.map((t) => t.inputSchema)).toEqual(theirs.map((t) => t.inputSchema));
+  });
+
+  it('answers reads with the same JSON as the gateway\'s MCP server on the same state', async () => {
+    const gw = await gateway({ version: 'v1' });
+    seedSessions(gw, 5);
+    const viaRest = (await bridgeTo(gw, 'rest')).client;
+    const viaMcp = (await bridgeTo(gw, 'mcp')).client;
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['connections_list', {}],
+      ['connections_list', { tag_selector: 'environment=production' }],
+      ['connections_get', { name: 'prod-postgres' }],
+      ['users_list', {}],
+      ['users_get', { email: 'user@example.com' }],
+      ['usergroups_list', {}],
+      ['sessions_list', { connection: 'prod-postgres', limit: 2 }],
+      ['sessions_get', { id: '00000000-0000-4000-8000-000000000001' }],
+      ['reviews_list', {}],
+    ];
+    for (const [name, args] of cases) {
+      const [a, b] = await Promise.all([call(viaRest, name, args), call(viaMcp, name, args)]);
+      expect({ name, ...a }).toEqual({ name, ...b });
+    }
+    // both see not-found the same way, as tool errors
+    const missing = await call(viaRest, 'connections_get', { name: 'nope' });
+    expect(missing.isError).toBe(true);
+    expect(missing.text).toMatch(/^connection not found \(HTTP 404/);
+  });
+
+  it('calls every tool: CRUD round trips really change the gateway\'s state', async () => {
+    const gw = await gateway({ version: 'v1' });
+    seedSessions(gw, 3);
+    const { client } = await bridgeTo(gw, 'rest');
+
+    const conn = await call(client, 'connections_create', { name: 'new-db', type: 'database', subtype: 'postgres', agent_id: 'agent-1', tags: { team: 'data' } });
+    expect(conn.isError).toBe(false);
+    expect(gw.state.connections.get('new-db')?.['tags']).toEqual({ team: 'data' });
+    expect((await call(client, 'connections_update', { name: 'new-db', command: ['psql'] })).json).toMatchObject({ name: 'new-db', command: ['psql'], tags: { team: 'data' } });
+    expect((await call(client, 'connections_delete', { name: 'new-db' })).text).toBe('connection "new-db" deleted successfully');
+    expect(gw.state.connections.has('new-db')).toBe(false);
+
+    const g = (await call(client, 'guardrails_create', { name: 'no-drop', input: { rules: [{ type: 'deny_words_list', words: ['drop'] }] } })).json as { id: string };
+    expect((await call(client, 'guardrails_list')).json).toEqual([expect.objectContaining({ id: g.id, name: 'no-drop' })]);
+    expect((await call(client, 'guardrails_get', { id: g.id })).json).toMatchObject({ input: { rules: [{ type: 'deny_words_list' }] } });
+    expect((await call(client, 'guardrails_update', { id: g.id, name: 'no-drop-2' })).json).toMatchObject({ name: 'no-drop-2' });
+    expect((await call(client, 'guardrails_delete', { id: g.id })).text).toContain('deleted successfully');
+    expect(gw.state.guardrails.size).toBe(0);
+
+    const d = (await call(client, 'datamasking_rules_create', { name: 'pii', supported_entity_types: [{ name: 'CONTACT_INFORMATION', entity_types: ['EMAIL_ADDRESS'] }] })).json as { id: string };
+    expect((await call(client, 'datamasking_rules_list')).json).toHaveLength(1);
+    expect((await call(client, 'datamasking_rules_get', { id: d.id })).json).toMatchObject({ name: 'pii' });
+    expect((await call(client, 'datamasking_rules_update', { id: d.id, score_threshold: 0.5 })).json).toMatchObject({ name: 'pii', score_threshold: 0.5 });
+    expect((await call(client, 'datamasking_rules_delete', { id: d.id })).isError).toBe(false);
+
+    expect((await call(client, 'usergroups_create', { name: 'sre', connections: ['prod-postgres'] })).json).toEqual({
+      group: 'sre',
+      bound_connections: [{ connection_name: 'prod-postgres', connection_id: gw.state.connections.get('prod-postgres')?.['id'], allowed_groups: ['sre'] }],
+      bound_attributes: [],
+    });
+    expect((await call(client, 'usergroups_list')).json).toContain('sre');
+    expect((await call(client, 'usergroups_delete', { name: 'sre' })).text).toBe('user group "sre" deleted successfully');
+    expect((await call(client, 'usergroups_delete', { name: 'admin' })).text).toMatch(/^cannot delete the admin group \(HTTP 422/);
+
+    expect((await call(client, 'users_list')).json).toHaveLength(gw.state.users.size);
+    expect((await call(client, 'users_get', { email: 'admin@example.com' })).json).toMatchObject({ email: 'admin@example.com' });
+
+    const rule = { name: 'prod-jit', access_type: 'jit', connection_names: ['prod-postgres'], approval_required_groups: [], reviewers_groups: ['admin'], all_groups_must_approve: true };
+    expect((await call(client, 'access_request_rules_create', rule)).json).toMatchObject({ name: 'prod-jit', approval_required_groups: [] });
+    const conflict = await call(client, 'access_request_rules_create', { ...rule, name: 'other' });
+    expect(conflict).toMatchObject({ isError: true, text: expect.stringMatching(/HTTP 422: an access request rule with the same connection names/) });
+    expect((await call(client, 'access_request_rules_list')).json).toMatchObject({ pages: { total: 1 }, data: [{ name: 'prod-jit' }] });
+    expect((await call(client, 'access_request_rules_get', { name: 'prod-jit' })).json).toMatchObject({ reviewers_groups: ['admin'] });
+    expect((await call(client, 'access_request_rules_update', { ...rule, description: 'why' })).json).toMatchObject({ description: 'why' });
+    expect((await call(client, 'access_request_rules_delete', { name: 'prod-jit' })).isError).toBe(false);
+
+    const rb = (await call(client, 'runbook_rules_create', { name: 'ops', connections: ['prod-postgres'], runbooks: [{ repository: 'git@x:r.git', name: 'a.sql' }] })).json as { id: string };
+    expect((await call(client, 'runbook_rules_list')).json).toHaveLength(1);
+    expect((await call(client, 'runbook_rules_update', { id: rb.id, description: 'runbooks' })).json).toMatchObject({ name: 'ops', description: 'runbooks', connections: ['prod-postgres'] });
+    expect((await call(client, 'runbook_rules_get', { id: rb.id })).json).toMatchObject({ runbooks: [{ name: 'a.sql' }] });
+    expect((await call(client, 'runbook_rules_delete', { id: rb.id })).isError).toBe(false);
+
+    expect((await call(client, 'sessions_list')).json).toMatchObject({ total: 3, items: expect.any(Array) });
+    expect((await call(client, 'sessions_get', { id: '00000000-0000-4000-8000-000000000000' })).json).toMatchObject({ user_email: 'admin@example.com' });
+    expect((await call(client, 'serverinfo_get')).json).toMatchObject({ version: '1.40.0', commit: 'fixture', license_info: { is_valid: true } });
+
+    // a review, approved over REST, as the MCP tool would
+    const rid = 'rv-1';
+    gw.state.reviews.set(rid, { id: rid, session: '00000000-0000-4000-8000-000000000001', type: 'onetime', status: 'PENDING', created_at: '2026-01-01T00:00:00Z', access_duration: 0, review_groups_data: [{ id: 'g1', group: 'admin', status: 'PENDING' }] });
+    expect((await call(client, 'reviews_list')).json).toHaveLength(1);
+    expect((await call(client, 'reviews_get', { id: rid })).json).toMatchObject({ id: rid, connection_name: 'prod-postgres', owner_email: 'user@example.com' });
+    expect((await call(client, 'reviews_update', { id: rid, status: 'approved' })).json).toMatchObject({ status: 'APPROVED' });
+    expect(gw.state.reviews.get(rid)?.['status']).toBe('APPROVED');
+    expect((await call(client, 'reviews_update', { id: 'missing', status: 'APPROVED' })).text).toMatch(/^review not found \(HTTP 500/);
+  });
+
+  it('catches bad input before any request, naming the field', async () => {
+    const gw = await gateway();
+    const { client } = await bridgeTo(gw, 'rest');
+    const before = gw.requests.length;
+    const bad = await call(client, 'connections_get', { name: 42 });
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/"name": expected string, received number/);
+    expect((await call(client, 'guardrails_get', {})).text).toMatch(/"id" is required/);
+    expect((await call(client, 'users_list', { extra: 1 })).text).toMatch(/unknown argument "extra"/);
+    expect((await call(client, 'access_request_rules_create', { name: 'x', access_type: 'forever', approval_required_groups: [], reviewers_groups: ['a'], all_groups_must_approve: true })).text).toMatch(/"access_type"/);
+    expect(gw.requests.length).toBe(before);
+  });
+
+  it('maps 401 and 403 as the relay does', async () => {
+    const gw = await gateway();
+    const expired = (await bridgeTo(gw, 'rest', 'expired-token')).client;
+    expect((await call(expired, 'connections_list')).text).toMatch(/rejected the token \(401.*run: npx hoop-mcp login/);
+    const user = (await bridgeTo(gw, 'rest', USER)).client;
+    expect((await call(user, 'guardrails_list')).text).toMatch(/your Hoop role does not allow this \(403: access denied\)/);
+    expect((await call(user, 'connections_create', { name: 'x-db', type: 'database' })).isError).toBe(true);
+  });
+
+  it('pages sessions_list for the agent, bounded, with progress', async () => {
+    const gw = await gateway();
+    seedSessions(gw, 250);
+    const { client } = await bridgeTo(gw, 'rest');
+    const progress: number[] = [];
+    const result = await client.callTool({ name: 'sessions_list', arguments: { connection: 'prod-postgres', limit: 1000 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+    const body = JSON.parse(resultText(result)) as { total: number; has_next_page: boolean; items: Array<{ user_email: string }> };
+    const expected = [...gw.state.sessions.values()].filter((s) => s['connection'] === 'prod-postgres').length;
+    expect(body.items).toHaveLength(expected);
+    expect(body.total).toBe(expected);
+    expect(body.has_next_page).toBe(false);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(gw.requests.filter((r) => r.path === '/api/sessions')).toHaveLength(Math.ceil(expected / 100));
+    // by email, as the MCP tool takes it
+    const mine = JSON.parse(resultText(await client.callTool({ name: 'sessions_list', arguments: { user: 'user@example.com', limit: 500 } }))) as { items: unknown[] };
+    expect(mine.items).toHaveLength(125);
+  });
+});
+
+describe('--backend auto and mcp against a gateway without /api/mcp', () => {
+  it('auto falls back to REST and logs it once (no list_changed: nothing was listed before)', async () => {
+    const gw = await gateway({ mcpEnabled: false });
+    const { client, bridge } = await bridgeTo(gw, 'auto');
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changed++;
+    });
+    const tools = (await client.listTools()).tools;
+    expect(tools).toHaveLength(36);
+    expect((await call(client, 'connections_get', { name: 'prod-postgres' })).json).toMatchObject({ name: 'prod-postgres' });
+    expect(bridge.stderrText.match(/serving hoop's v1 tools over its REST API/g)).toHaveLength(1);
+    expect(changed).toBe(0);
+  });
+
+  it('auto switches mid-session when /api/mcp disappears after a list was served', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client } = await bridgeTo(gw, 'auto');
+    const changed = new Promise<void>((resolve) => client.setNotificationHandler(ToolListChangedNotificationSchema, () => resolve()));
+    expect((await client.listTools()).tools).toHaveLength(36);
+    await gw.stop();
+    await gateway({ mcpEnabled: false, port: gw.port });
+    expect((await call(client, 'users_get', { email: 'admin@example.com' })).json).toMatchObject({ email: 'admin@example.com' });
+    await changed;
+  });
+
+  it('mcp fails clearly and names the other backends', async () => {
+    const gw = await gateway({ mcpEnabled: false });
+    const { client } = await bridgeTo(gw, 'mcp');
+    const r = await call(client, 'connections_list');
+    expect(r.isError).toBe(true);
+    expect(r.text).toMatch(/does not serve MCP.*--backend auto \(the default\) or --backend rest/);
+  });
+});
