@@ -85,6 +85,7 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   // Read in parallel with the handshake: `initialize` never waits for the keychain.
   const credentialsReady = resolveToken(target, vault, opts.env).then(
     (resolved) => {
+      if (resolved?.origin !== 'env') credentials.setReloader(async () => (await resolveToken(target, vault, opts.env))?.token);
       if (resolved === undefined) return;
       credentials.use(resolved.token, resolved.origin);
       const { credential } = resolved;

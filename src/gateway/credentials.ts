@@ -11,7 +11,9 @@ export type TokenOrigin = 'env' | 'keychain' | 'file' | 'none';
 export class Credentials {
   private token: string | undefined;
   private tokenOrigin: TokenOrigin = 'none';
-  private readonly listeners: Array<(token: string) => void> = [];
+  private readonly rotateListeners: Array<(token: string) => void> = [];
+  private readonly changeListeners: Array<() => void> = [];
+  private reloader: (() => Promise<string | undefined>) | undefined;
 
   constructor(private readonly redactor: Redactor) {}
 
@@ -30,14 +32,38 @@ export class Credentials {
     return this.tokenOrigin;
   }
 
+  /** The gateway sent a new token (`X-New-Access-Token`): use it, and let the store keep it. */
   rotate(next: string): void {
-    if (next === '' || next === this.token) return;
-    this.redactor.add(next);
-    this.token = next;
-    for (const listener of this.listeners) listener(next);
+    if (!this.replace(next)) return;
+    for (const listener of this.rotateListeners) listener(next);
   }
 
+  /** Called with a rotated token, to write it back where it came from. */
   onRotate(listener: (token: string) => void): void {
-    this.listeners.push(listener);
+    this.rotateListeners.push(listener);
+  }
+
+  /** Called whenever the token changes (rotation or reload): sessions bound to the old one must go. */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Where to look again after a 401: another instance may have stored a newer token (or the user logged in again). */
+  setReloader(reload: () => Promise<string | undefined>): void {
+    this.reloader = reload;
+  }
+
+  /** True when the store held a different token, which is now in use. */
+  async reload(): Promise<boolean> {
+    const next = await this.reloader?.().catch(() => undefined);
+    return next !== undefined && this.replace(next);
+  }
+
+  private replace(next: string): boolean {
+    if (next === '' || next === this.token) return false;
+    this.redactor.add(next);
+    this.token = next;
+    for (const listener of this.changeListeners) listener();
+    return true;
   }
 }

@@ -25,6 +25,19 @@ export async function sendAuthenticated(
   url: URL,
   init: Omit<FetchInit, 'headers'> & { headers: Record<string, string> },
 ): Promise<FetchResponse> {
+  // Not logged in when this process started? The user may have run `hoop-mcp login` since.
+  if (r.credentials.current() === undefined) await r.credentials.reload();
+  let res = await attempt(r, url, init);
+  // A 401 means the gateway did not act on the request, so trying once more is safe when the
+  // store holds a newer token (another instance got a rotation, or the user logged in again).
+  if (res.status === 401 && (await r.credentials.reload())) {
+    discard(res);
+    res = await attempt(r, url, init);
+  }
+  return res;
+}
+
+async function attempt(r: GatewayRequester, url: URL, init: Omit<FetchInit, 'headers'> & { headers: Record<string, string> }): Promise<FetchResponse> {
   const token = r.credentials.current();
   if (token === undefined) {
     throw new GatewayError('not-logged-in', `not logged in to ${r.gateway}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);

@@ -74,6 +74,32 @@ describe('serve with a stored credential', () => {
   });
 });
 
+describe('a credential that changes while serve runs', () => {
+  it('picks up a token stored by another instance (or a new login) after a 401, without a restart', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    writeConfig(home, gw.url, 'file');
+    const store = new FileStore(home);
+    const account = accountFor('default', gw.url);
+    await store.set(account, JSON.stringify(credentialFor(gw.url, 'stale-token-no-longer-valid')));
+    const { client } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    await expect(client.listTools()).rejects.toThrow(/rejected the token/);
+    await store.set(account, JSON.stringify(credentialFor(gw.url)));
+    expect((await client.listTools()).tools.length).toBe(55);
+    expect(gw.initializations.at(-1)?.user).toBe('stored@example.com');
+  });
+
+  it('starts not logged in and works as soon as a login is stored', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    writeConfig(home, gw.url, 'file');
+    const { client } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    await expect(client.listTools()).rejects.toThrow(/not logged in/);
+    await new FileStore(home).set(accountFor('default', gw.url), JSON.stringify(credentialFor(gw.url)));
+    expect((await client.listTools()).tools.length).toBe(55);
+  });
+});
+
 describe('logout', () => {
   it('removes the credential from every store and is idempotent', async () => {
     const home = tempHome();

@@ -158,6 +158,13 @@ describe('login, status and logout from the shell', () => {
     expect(JSON.parse(down.stdout).problem).toMatch(/^unreachable: cannot reach/);
   });
 
+  it('status names the REST backend on a gateway without /api/mcp', async () => {
+    const gw = await gateway({ mcpEnabled: false });
+    const r = await cliAsync(['status', '--json', '--gateway', gw.url], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: 'hoop-test-admin-token' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ loggedIn: true, backend: 'rest', tools: 36 });
+  });
+
   it('login without a terminal asks for --token-stdin instead of hanging', () => {
     const r = cli(['login', '--gateway', 'https://hoop.example.com'], { HOOP_MCP_HOME: tempHome() });
     expect(r.status).toBe(2);

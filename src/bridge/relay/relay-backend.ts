@@ -82,7 +82,7 @@ export class RelayBackend implements Backend {
       logger: opts.logger,
     });
     // The gateway binds identity and the token its tools use at initialize: a new token needs a new session.
-    opts.credentials.onRotate(() => {
+    opts.credentials.onChange(() => {
       this.renew = true;
     });
   }
