@@ -1,9 +1,13 @@
 import { Command, CommanderError } from 'commander';
 
+import { createApprovalsCommand } from './commands/approvals.js';
+import { createAuditCommand } from './commands/audit.js';
+import { createCallCommand } from './commands/call.js';
 import { createLoginCommand } from './commands/login.js';
 import { createLogoutCommand } from './commands/logout.js';
 import { createServeCommand } from './commands/serve.js';
 import { createStatusCommand } from './commands/status.js';
+import { createToolsCommand } from './commands/tools.js';
 import { ExitError, GatewayError, UsageError, errorMessage } from './shared/errors.js';
 import { VERSION } from './shared/version.js';
 
@@ -22,8 +26,14 @@ export function createProgram(): Command {
     [createLoginCommand(), {}],
     [createLogoutCommand(), {}],
     [createStatusCommand(), {}],
+    [createApprovalsCommand(), {}],
+    [createToolsCommand(), {}],
+    [createCallCommand(), {}],
+    [createAuditCommand(), {}],
   ] as const) {
     program.addCommand(command.copyInheritedSettings(program), opts);
+    // nested commands (approvals wait) map their errors the same way
+    for (const sub of command.commands) sub.copyInheritedSettings(command);
   }
   return program;
 }

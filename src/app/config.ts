@@ -11,6 +11,14 @@ export const ProfileSchema = z.object({
   credentialStore: z.enum(CREDENTIAL_STORES).optional(),
   /** A CA certificate file for this gateway (--ca-file at login). */
   caFile: z.string().optional(),
+  /** Local tool controls; `serve` flags can narrow these, never widen them. */
+  readOnly: z.boolean().optional(),
+  /** Allow-list of tool-name globs (`*`). */
+  tools: z.array(z.string()).optional(),
+  /** Deny-list of tool-name globs; wins over `tools`. */
+  excludeTools: z.array(z.string()).optional(),
+  /** Hide tools whose definition changed until `hoop-mcp tools accept`. */
+  pinTools: z.boolean().optional(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 

@@ -3,8 +3,11 @@ import type { Credentials } from '../gateway/credentials.js';
 import type { DispatcherOptions, FetchLike } from '../gateway/http.js';
 import type { GatewayUrl } from '../gateway/url.js';
 import { GatewayError } from '../shared/errors.js';
+import { ApprovalNoticeBackend } from './approval-notice.js';
 import type { Backend, BackendChoice, BackendFactory, ClientChannel, ClientHello } from './backend.js';
+import type { AuditSink } from './audit-backend.js';
 import { CatalogCache } from './catalog-cache.js';
+import type { Policy } from './policy.js';
 
 export interface BackendSettings {
   gateway: GatewayUrl | undefined;
@@ -26,7 +29,7 @@ export interface BackendSettings {
  * here, lazily, so answering `initialize` never waits for them.
  */
 export function backendFactory(s: BackendSettings): BackendFactory {
-  return async (hello, client) => {
+  const build: BackendFactory = async (hello, client) => {
     const gateway = s.gateway;
     if (gateway === undefined) {
       throw new GatewayError('not-configured', 'no Hoop gateway configured: pass --gateway <url> or set HOOP_APIURL, then restart the MCP server');
@@ -42,6 +45,8 @@ export function backendFactory(s: BackendSettings): BackendFactory {
     const { AutoBackend } = await import('./auto-backend.js');
     return new AutoBackend({ primary: relay, fallback: () => restBackend(s, gateway, fetch), client, logger: s.logger, gateway: gateway.base });
   };
+  // A call held for review is announced to the human, whichever backend answered it.
+  return async (hello, client) => new ApprovalNoticeBackend(await build(hello, client), client, s.logger);
 }
 
 async function relayBackend(s: BackendSettings, gateway: GatewayUrl, fetch: FetchLike, hello: ClientHello, client: ClientChannel, auto: boolean): Promise<Backend> {
@@ -68,4 +73,29 @@ async function restBackend(s: BackendSettings, gateway: GatewayUrl, fetch: Fetch
   const [{ RestBackend }, { RestClient }] = await Promise.all([import('./rest/rest-backend.js'), import('../gateway/rest.js')]);
   const rest = new RestClient({ base: gateway.base, gateway: gateway.base, fetch, credentials: s.credentials, userAgent: s.userAgent, logger: s.logger });
   return new RestBackend({ rest, logger: s.logger, timeoutMs: s.timeoutMs });
+}
+
+/** The local controls around any backend: exposure policy and pins (policy-backend), then the audit trail outside them. */
+export interface Governance {
+  policy: Policy;
+  /** --pin-tools: hide tools whose definition changed until `hoop-mcp tools accept`. */
+  pinTools: boolean;
+  profile: string;
+  /** The gateway base URL: pins and audit lines are kept per gateway. */
+  gateway: string;
+  /** Where the policy settings live, for the "hidden by local policy" message. */
+  howToChange: string;
+  audit: AuditSink;
+  home: string;
+  logger: Logger;
+}
+
+/** Wraps a factory's backends in the governance decorators, loaded lazily like the backends. */
+export function governed(factory: BackendFactory, g: Governance): BackendFactory {
+  return async (hello, client) => {
+    const inner = await factory(hello, client);
+    const [{ PolicyBackend }, { AuditBackend }, { PinStore }] = await Promise.all([import('./policy-backend.js'), import('./audit-backend.js'), import('./pins.js')]);
+    const policed = new PolicyBackend({ inner, policy: g.policy, pins: { store: new PinStore(g.home, g.gateway), enforce: g.pinTools }, howToChange: g.howToChange, logger: g.logger });
+    return new AuditBackend({ inner: policed, sink: g.audit, profile: g.profile, gateway: g.gateway, client: hello.clientInfo.name, logger: g.logger });
+  };
 }

@@ -215,7 +215,21 @@ export class StdioPeer {
 
   private write(message: object): void {
     if (this.outputBroken) return;
-    const line = `${this.opts.redactor.scrubKnown(JSON.stringify(message))}\n`;
-    this.opts.output.write(line);
+    const json = this.opts.redactor.scrubKnown(JSON.stringify(message));
+    // Appending the newline would copy a multi-megabyte result once more; two writes do not.
+    if (json.length > 1024 * 1024) {
+      this.opts.output.write(json);
+      this.opts.output.write('\n');
+    } else {
+      this.opts.output.write(`${json}\n`);
+    }
+  }
+
+  /** Resolves once everything written so far has left the process. */
+  flush(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.outputBroken || !this.opts.output.writable) resolve();
+      else this.opts.output.write('', () => resolve());
+    });
   }
 }

@@ -7,12 +7,14 @@ import { INSECURE_WARNING, resolveTls, type TlsSettings } from '../app/tls.js';
 import { createVault, parseLogLevel, parseTimeout, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
 import { Credentials, type TokenOrigin } from '../gateway/credentials.js';
 import { BACKEND_CHOICES, type BackendChoice, type ClientChannel } from '../bridge/backend.js';
-import { backendFactory } from '../bridge/backends.js';
+import { backendFactory, governed } from '../bridge/backends.js';
+import { describePolicy, isOpen, type Policy } from '../bridge/policy.js';
 import { BridgeServer } from '../bridge/server.js';
 import { StdioPeer } from '../bridge/stdio-peer.js';
 import { errorMessage } from '../shared/errors.js';
 import { Redactor } from '../shared/redact.js';
 import { USER_AGENT, VERSION } from '../shared/version.js';
+import { addGovernanceOptions, governanceFor, resolvePolicy, type GovernanceFlags } from './governance.js';
 
 export interface ServeOptions {
   target: Target;
@@ -21,13 +23,15 @@ export interface ServeOptions {
   timeoutMs: number;
   logLevel: LogLevel;
   logFile: string | undefined;
+  policy: Policy;
+  pinTools: boolean;
   io: { stdin: Readable; stdout: Writable };
   env: NodeJS.ProcessEnv;
   /** Ends the process; injected so tests can watch it. */
   exit: (code: number) => void;
 }
 
-interface ServeFlags {
+interface ServeFlags extends GovernanceFlags {
   gateway?: string;
   profile?: string;
   backend: string;
@@ -40,7 +44,7 @@ interface ServeFlags {
 
 /** The serve flags. */
 export function addServeOptions(cmd: Command): Command {
-  return cmd
+  return addGovernanceOptions(cmd)
     .option('--gateway <url>', 'Hoop gateway base URL (default: $HOOP_APIURL, else the profile\'s)')
     .option('--profile <name>', 'which stored login to use (default: $HOOP_MCP_PROFILE, else the default profile)')
     .addOption(new Option('--backend <kind>', 'auto: the gateway\'s /api/mcp; mcp: only that; rest: tools over the REST API').choices(BACKEND_CHOICES).default('auto'))
@@ -61,6 +65,7 @@ export async function serveOptionsFromFlags(flags: ServeFlags, env: NodeJS.Proce
     timeoutMs: parseTimeout(flags.timeout),
     logLevel: parseLogLevel(flags.logLevel, env),
     logFile: flags.logFile,
+    ...resolvePolicy(flags, target),
   };
 }
 
@@ -107,7 +112,7 @@ export async function runServe(opts: ServeOptions): Promise<void> {
     serverInfo: { name: 'hoop-mcp', version: VERSION },
     client,
     logger,
-    createBackend: backendFactory({
+    createBackend: governed(backendFactory({
       gateway: target.gateway,
       backend: opts.backend,
       credentials,
@@ -118,7 +123,7 @@ export async function runServe(opts: ServeOptions): Promise<void> {
       logger,
       bridgeVersion: VERSION,
       userAgent: USER_AGENT,
-    }),
+    }), governanceFor(target, opts, logger)),
   });
 
   let stopping = false;
@@ -129,6 +134,7 @@ export async function runServe(opts: ServeOptions): Promise<void> {
     await peer.idle(2_000);
     peer.abortAll('hoop-mcp is shutting down');
     await Promise.race([server.close().catch((err: unknown) => logger.debug(errorMessage(err))), new Promise((r) => setTimeout(r, 3_000).unref())]);
+    await Promise.race([peer.flush(), new Promise((r) => setTimeout(r, 2_000).unref())]);
     logger.close();
     opts.exit(0);
   };
@@ -146,13 +152,24 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   });
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  nonBlocking(opts.io.stdout);
   peer.start();
   const where = target.gateway?.base ?? 'no gateway configured (run: npx hoop-mcp login, or pass --gateway)';
   logger.info(`hoop-mcp ${VERSION} on stdio; profile ${target.profile}; gateway ${where}`);
   if (opts.tls.insecure) logger.warn(INSECURE_WARNING);
+  if (!isOpen(opts.policy) || opts.pinTools) logger.info(`local tool policy: ${describePolicy(opts.policy)}${opts.pinTools ? '; pinned tools' : ''}`);
   void credentialsReady.then(() => logger.info(credentials.current() !== undefined ? `using the token from ${describeOrigin(credentials.origin)}` : 'no token: run `npx hoop-mcp login` (or set HOOP_TOKEN)'));
 }
 
 function describeOrigin(origin: TokenOrigin): string {
   return origin === 'env' ? '$HOOP_TOKEN' : origin === 'keychain' ? 'the OS keychain' : origin === 'file' ? 'the credentials file (no keychain here)' : 'nowhere';
+}
+
+/**
+ * Node makes pipes to stdout blocking, so a client that reads slowly stalls the whole bridge
+ * (every call in flight waits on one write). Writes queue instead; `stop` flushes before exit.
+ */
+function nonBlocking(stream: Writable): void {
+  const handle: unknown = (stream as { _handle?: unknown })._handle;
+  if (typeof handle === 'object' && handle !== null && 'setBlocking' in handle && typeof handle.setBlocking === 'function') handle.setBlocking(false);
 }

@@ -5,6 +5,7 @@ import { createVault, resolveTarget, resolveToken, type Target } from '../app/se
 import { resolveTls } from '../app/tls.js';
 import { McpHttp } from '../bridge/relay/mcp-http.js';
 import { UpstreamSession } from '../bridge/relay/session.js';
+import { describeDrift, diff, PinStore } from '../bridge/pins.js';
 import { Credentials } from '../gateway/credentials.js';
 import type { FetchLike } from '../gateway/http.js';
 import { RestClient } from '../gateway/rest.js';
@@ -27,6 +28,8 @@ export interface StatusReport {
   gatewayVersion: string | null;
   backend: 'mcp' | 'rest' | null;
   tools: number | null;
+  /** Tools whose definition changed (or that vanished) since `hoop-mcp tools accept`; null when not checked. */
+  toolChanges: { changed: string[]; removed: string[] } | null;
   problem: string | null;
 }
 
@@ -73,6 +76,7 @@ async function collect(opts: StatusOptions): Promise<StatusReport> {
     gatewayVersion: null,
     backend: null,
     tools: null,
+    toolChanges: null,
     problem: null,
   };
   if (target.gateway === undefined) return { ...report, problem: 'not logged in: no gateway configured; run: npx hoop-mcp login' };
@@ -98,12 +102,12 @@ async function collect(opts: StatusOptions): Promise<StatusReport> {
     .request('GET', '/serverinfo', { signal: AbortSignal.timeout(10_000) })
     .then((r) => z.looseObject({ version: z.string() }).safeParse(r.data).data?.version ?? null)
     .catch(() => null);
-  await probeBackend(report, new McpHttp({ ...requester, endpoint: target.gateway.mcpEndpoint }), logger);
+  await probeBackend(report, new McpHttp({ ...requester, endpoint: target.gateway.mcpEndpoint }), logger, new PinStore(target.home, target.gateway.base));
   return report;
 }
 
 /** What `serve --backend auto` would do: /api/mcp if the gateway answers MCP there, else REST. */
-async function probeBackend(report: StatusReport, http: McpHttp, logger: ReturnType<typeof createLogger>): Promise<void> {
+async function probeBackend(report: StatusReport, http: McpHttp, logger: ReturnType<typeof createLogger>, pins: PinStore): Promise<void> {
   let session: UpstreamSession | undefined;
   try {
     session = await UpstreamSession.open({
@@ -118,6 +122,12 @@ async function probeBackend(report: StatusReport, http: McpHttp, logger: ReturnT
     const listed = ListToolsResultSchema.safeParse(await session.request('tools/list', undefined, AbortSignal.timeout(15_000)));
     report.backend = 'mcp';
     report.tools = listed.success ? listed.data.tools.length : null;
+    // read only: status never records pins, so it cannot accept a change by looking at it
+    const pinned = listed.success ? await pins.load().catch(() => undefined) : undefined;
+    if (pinned !== undefined && listed.success) {
+      const { changed, removed } = diff(pinned.tools, listed.data.tools);
+      report.toolChanges = { changed, removed };
+    }
   } catch (err) {
     if (err instanceof GatewayError && err.kind === 'mcp-unavailable') {
       const { allTools } = await import('../tools/index.js');
@@ -152,6 +162,9 @@ function render(r: StatusReport): string {
     rows.push(['Credential', `${where}${r.credential.expiresAt ? ` · expires ${r.credential.expiresAt}` : ''}`]);
   }
   if (r.backend) rows.push(['Backend', `${r.backend === 'mcp' ? 'mcp (the gateway\'s /api/mcp)' : 'rest (tools served by hoop-mcp)'}${r.tools !== null ? ` · ${r.tools} tools` : ''}`]);
+  if (r.toolChanges && (r.toolChanges.changed.length > 0 || r.toolChanges.removed.length > 0)) {
+    rows.push(['Tools', `changed since accepted: ${describeDrift({ ...r.toolChanges, added: [] })}; review with \`npx hoop-mcp tools\`, then run \`npx hoop-mcp tools accept\``]);
+  }
   if (r.problem) rows.push(['Problem', r.problem]);
   return `${rows.map(([k, v]) => `${k.padEnd(11)} ${v}`).join('\n')}\n`;
 }

@@ -47,7 +47,11 @@ export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
     keepAliveTimeout: 30_000,
   };
   const proxied = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some((k) => (process.env[k] ?? '') !== '');
-  return proxied ? new EnvHttpProxyAgent(common) : new Agent(common);
+  if (!proxied) return new Agent(common);
+  // Through a proxy, undici takes the gateway's TLS options from requestTls, not connect: without
+  // this the CA and the skip-verify switch would silently not apply. The proxy gets the same trust.
+  const tls = { ...(opts.ca !== undefined ? { ca: [...rootCertificates, opts.ca] } : {}), ...(opts.insecure === true ? { rejectUnauthorized: false } : {}) };
+  return new EnvHttpProxyAgent({ ...common, requestTls: tls, proxyTls: tls });
 }
 
 /** fetch bound to the dispatcher: the production FetchLike. */

@@ -78,11 +78,30 @@ export async function readText(res: FetchResponse, limit: number): Promise<strin
   if (res.body === null) return '';
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body) {
+  for await (const chunk of detached(res.body)) {
     chunks.push(Buffer.from(chunk));
     size += chunk.length;
     if (size >= limit) break;
   }
   discard(res);
   return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}
+
+/**
+ * A body to iterate without waiting on its cancellation: leaving a `for await` early cancels the
+ * stream, and a peer (or proxy) that never acknowledges that must not stall the caller.
+ */
+export function detached<T>(body: AsyncIterable<T>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = body[Symbol.asyncIterator]();
+      return {
+        next: () => inner.next(),
+        return: (): Promise<IteratorResult<T>> => {
+          void inner.return?.().catch(() => undefined);
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      };
+    },
+  };
 }

@@ -137,6 +137,7 @@ describe('login, status and logout from the shell', () => {
       gatewayVersion: '1.40.0',
       backend: 'mcp',
       tools: 55,
+      toolChanges: null,
       problem: null,
     });
     const text = await cliAsync(['status'], { HOOP_MCP_HOME: home });

@@ -2,7 +2,7 @@ import type { Credentials } from '../../gateway/credentials.js';
 import type { Logger } from '../../shared/log.js';
 import type { FetchLike, FetchResponse } from '../../gateway/http.js';
 import { networkError, statusError } from '../../gateway/errors.js';
-import { discard, errorDetail, headerValue, sendAuthenticated } from '../../gateway/request.js';
+import { detached, discard, errorDetail, headerValue, sendAuthenticated } from '../../gateway/request.js';
 import { GatewayError, isAbortError } from '../../shared/errors.js';
 import { parseSse } from './sse.js';
 
@@ -90,7 +90,7 @@ export class McpHttp {
     let finished = false;
     try {
       if (contentType.startsWith('text/event-stream') && res.body !== null) {
-        for await (const event of parseSse(res.body)) {
+        for await (const event of parseSse(detached(res.body))) {
           if (event.event !== 'message' || event.data === '') continue;
           yield parseJson(event.data, this.opts.gateway);
         }

@@ -1,0 +1,199 @@
+/**
+ * `npm run bench`: what hoop-mcp costs an agent, as ratios against baselines measured in the same
+ * run on the same machine (the gateway fixture in its own process, over loopback). Writes
+ * bench/RESULTS.md. Nothing here is asserted in `npm test`: these machines are shared and noisy.
+ */
+import { spawn } from 'node:child_process';
+import { cpus, totalmem, type as osType, release } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+
+import { BIN, TOKEN, bridgeClient, directClient, elapsedMs, median, memoryOf, percentile, startGatewayProcess, timeAnswers } from './harness.js';
+
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.1 : 1;
+const MB = 1024 * 1024;
+
+interface Row {
+  what: string;
+  baseline: string;
+  hoop: string;
+  ratio: string;
+  target: string;
+  ok: boolean;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+const fmt = (n: number, digits = 2): string => n.toFixed(digits);
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+
+const gw = await startGatewayProcess();
+log(`gateway fixture at ${gw.url}`);
+
+async function call(client: Client, i: number): Promise<void> {
+  const r = await client.callTool({ name: 'bench_echo', arguments: { n: i } });
+  const text = (r.content as Array<{ text: string }>)[0]?.text ?? '';
+  if (r.isError === true || !text.includes(`"n":${i}`)) throw new Error(`wrong answer for call ${i}: ${text.slice(0, 200)}`);
+}
+
+// 1. Per-call overhead, sequential. Blocks alternate between the two paths to cancel drift.
+{
+  log('sequential and concurrent calls…');
+  const direct = await directClient(gw.url);
+  const { client: bridge } = await bridgeClient(gw.url);
+  for (let i = 0; i < 100; i++) {
+    await call(direct, i);
+    await call(bridge, i);
+  }
+  const lat: Record<'direct' | 'bridge', number[]> = { direct: [], bridge: [] };
+  const blocks = Math.max(2, Math.round(10 * scale));
+  for (let b = 0; b < blocks; b++) {
+    for (const [name, client] of [['direct', direct], ['bridge', bridge]] as const) {
+      for (let i = 0; i < 100; i++) {
+        const t = process.hrtime.bigint();
+        await call(client, i);
+        lat[name].push(elapsedMs(t));
+      }
+    }
+  }
+  const d = [...lat.direct].sort((a, b) => a - b);
+  const h = [...lat.bridge].sort((a, b) => a - b);
+  const med = percentile(h, 50) / percentile(d, 50);
+  const p99 = percentile(h, 99) / percentile(d, 99);
+  rows.push({ what: `sequential tools/call, median latency (${d.length} calls each)`, baseline: `${fmt(percentile(d, 50))} ms`, hoop: `${fmt(percentile(h, 50))} ms`, ratio: `${fmt(med)}×`, target: '≤ 1.10×', ok: med <= 1.1 });
+  rows.push({ what: 'sequential tools/call, p99 latency', baseline: `${fmt(percentile(d, 99))} ms`, hoop: `${fmt(percentile(h, 99))} ms`, ratio: `${fmt(p99)}×`, target: '≤ 1.25×', ok: p99 <= 1.25 });
+
+  // 2. Concurrency: 64 calls in flight, answers checked against their requests.
+  const rounds = Math.max(2, Math.round(5 * scale));
+  const perRound = 640;
+  const rate: Record<'direct' | 'bridge', number[]> = { direct: [], bridge: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, client] of [['direct', direct], ['bridge', bridge]] as const) {
+      let next = 0;
+      const t = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: 64 }, async () => {
+          while (next < perRound) await call(client, next++);
+        }),
+      );
+      rate[name].push(perRound / (elapsedMs(t) / 1000));
+    }
+  }
+  const tr = median(rate.bridge) / median(rate.direct);
+  rows.push({ what: `64 in flight, throughput (${rounds}×${perRound} calls, no errors, every answer matched)`, baseline: `${fmt(median(rate.direct), 0)}/s`, hoop: `${fmt(median(rate.bridge), 0)}/s`, ratio: `${fmt(tr)}×`, target: '≥ 0.90×', ok: tr >= 0.9 });
+  await direct.close();
+  await bridge.close();
+}
+
+// 3. Cold start: spawn → initialize answered (and → first tools/list), against a bare node that answers one line.
+{
+  log('cold start…');
+  const init = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
+  const list = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  const bare = "process.stdin.once('data',()=>process.stdout.write('{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\\n'))";
+  const runs = Math.max(3, Math.round(15 * scale));
+  const base: number[] = [];
+  const toInit: number[] = [];
+  const toList: number[] = [];
+  const home = mkdtempSync(join(tmpdir(), 'hoop-mcp-bench-'));
+  for (let i = 0; i < runs; i++) {
+    base.push((await timeAnswers(() => spawn(process.execPath, ['-e', bare]), ['{}']))[0] ?? NaN);
+    const [a, b] = await timeAnswers(
+      () => spawn(process.execPath, [BIN, '--gateway', gw.url], { env: { PATH: process.env.PATH, HOOP_TOKEN: TOKEN, HOOP_MCP_HOME: home } }),
+      [init, list],
+    );
+    toInit.push(a ?? NaN);
+    toList.push(b ?? NaN);
+  }
+  const ratio = median(toInit) / median(base);
+  rows.push({ what: `cold start to initialize answered (median of ${runs})`, baseline: `${fmt(median(base), 0)} ms (bare node)`, hoop: `${fmt(median(toInit), 0)} ms`, ratio: `${fmt(ratio)}×`, target: '≤ 2.5×', ok: ratio <= 2.5 });
+  rows.push({ what: 'cold start to first tools/list answered', baseline: `${fmt(median(base), 0)} ms (bare node)`, hoop: `${fmt(median(toList), 0)} ms`, ratio: `${fmt(median(toList) / median(base))}×`, target: '(reported)', ok: true });
+}
+
+// 4. Memory over 10,000 calls, and the leak check between the 2nd and the last thousand.
+{
+  log('memory over many calls…');
+  const { client, pid } = await bridgeClient(gw.url);
+  const total = Math.round(10_000 * scale);
+  const rssAt: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < total) {
+        const i = next++;
+        await call(client, i);
+        if ((i + 1) % 1000 === 0) rssAt.push(memoryOf(pid).rss);
+      }
+    }),
+  );
+  const { peak } = memoryOf(pid);
+  const second = rssAt[1] ?? rssAt[0] ?? NaN;
+  const last = rssAt.at(-1) ?? NaN;
+  rows.push({ what: `peak RSS over ${total} calls`, baseline: '—', hoop: `${fmt(peak / MB, 1)} MB`, ratio: '—', target: '≤ 80 MB', ok: peak <= 80 * MB });
+  rows.push({ what: 'RSS growth, 2nd thousand → last thousand', baseline: `${fmt(second / MB, 1)} MB`, hoop: `${fmt(last / MB, 1)} MB`, ratio: `${fmt(last / second)}×`, target: 'no growth (≤ 1.05×)', ok: last / second <= 1.05 });
+  await client.close();
+}
+
+// 5. A 20 MB tool result, relayed intact. Read raw: the SDK's stdio client caps a line at 10 MB.
+{
+  log('a 20 MB result…');
+  const bytes = 20 * MB;
+  const child = spawn(process.execPath, [BIN, '--gateway', gw.url, '--log-level', 'warn'], {
+    env: { PATH: process.env.PATH, HOOP_TOKEN: TOKEN, HOOP_MCP_HOME: mkdtempSync(join(tmpdir(), 'hoop-mcp-bench-')) },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const pid = child.pid ?? 0;
+  const lines: Buffer[][] = [[]];
+  const answered: Array<() => void> = [];
+  child.stdout.on('data', (d: Buffer) => {
+    let rest = d;
+    for (let nl = rest.indexOf(10); nl !== -1; nl = rest.indexOf(10)) {
+      lines.at(-1)?.push(rest.subarray(0, nl));
+      lines.push([]);
+      rest = rest.subarray(nl + 1);
+      answered.shift()?.();
+    }
+    lines.at(-1)?.push(rest);
+  });
+  const ask = (msg: object): Promise<void> =>
+    new Promise((resolve) => {
+      answered.push(resolve);
+      child.stdin.write(`${JSON.stringify(msg)}\n`);
+    });
+  await ask({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
+  child.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n');
+  await ask({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+  const before = memoryOf(pid).rss;
+  const t = process.hrtime.bigint();
+  await ask({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'fixture_big', arguments: { bytes } } });
+  const ms = elapsedMs(t);
+  const { peak } = memoryOf(pid);
+  const answer = JSON.parse(Buffer.concat(lines.at(-2) ?? []).toString('utf8')) as { result?: { content?: Array<{ text?: string }> } };
+  const length = answer.result?.content?.[0]?.text?.length ?? 0;
+  const intact = length === bytes;
+  rows.push({ what: `20 MB result relayed intact (${fmt(ms, 0)} ms)`, baseline: `${fmt(before / MB, 1)} MB before`, hoop: `${fmt(peak / MB, 1)} MB peak`, ratio: `${fmt((peak - before) / bytes)}× payload above idle (${fmt(peak / bytes)}× in all)`, target: '≤ 4× payload', ok: intact && peak <= 4 * bytes });
+  if (!intact) notes.push(`the 20 MB result came back with ${length} characters`);
+  notes.push("The MCP SDK's own stdio client refuses lines over 10 MB (its ReadBuffer limit), so clients built on it cannot receive this result from any stdio server; hoop-mcp itself relays it.");
+  child.stdin.end();
+}
+
+await gw.stop();
+
+const cpu = cpus();
+const when = new Date().toISOString();
+const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${fmt(totalmem() / 1024 ** 3, 0)} GiB, ${osType()} ${release()}, Node ${process.version}`;
+const table = ['| Measure | Baseline | hoop-mcp | Ratio | Target | |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.what} | ${r.baseline} | ${r.hoop} | ${r.ratio} | ${r.target} | ${r.ok ? '✓' : '✗'} |`)].join('\n');
+const body = `# Benchmark results
+
+Measured ${when} on ${machine}${quick ? ' (quick run: 10% of the iterations)' : ''}.
+Baselines run in the same process and the same minutes: the MCP SDK's own Streamable HTTP client
+talking to the same gateway fixture directly, and a bare \`node -e\` that answers one line. The
+gateway fixture runs in its own process on 127.0.0.1. Reproduce with \`npm run bench\`.
+
+${table}
+${notes.length > 0 ? `\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
+writeFileSync(new URL('./RESULTS.md', import.meta.url), body);
+process.stdout.write(`${table}\n`);

@@ -1,0 +1,108 @@
+import type { Logger } from '../shared/log.js';
+import { canonicalJson, sha256Hex } from '../shared/canonical.js';
+import { errorMessage, isAbortError } from '../shared/errors.js';
+import type { CallToolParams, CallToolResult } from '../shared/mcp.js';
+import type { Backend, CallContext } from './backend.js';
+import { DelegatingBackend } from './delegating-backend.js';
+
+export type AuditOutcome = 'ok' | 'tool-error' | 'protocol-error' | 'cancelled';
+
+/** One tool call as the audit trail records it. Arguments only as a hash: values never leave the call. */
+export interface AuditRecord {
+  time: string;
+  profile: string;
+  gateway: string;
+  client: string;
+  tool: string;
+  argsSha256: string;
+  outcome: AuditOutcome;
+  durationMs: number;
+  reviewId?: string;
+}
+
+/** Where records go (the hash-chained file in app/audit-log.ts); injected so bridge/ stays free of files and locks. */
+export interface AuditSink {
+  append(record: AuditRecord): Promise<unknown>;
+}
+
+export interface AuditBackendOptions {
+  inner: Backend;
+  sink: AuditSink;
+  profile: string;
+  gateway: string;
+  /** The MCP client's name from `initialize`. */
+  client: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Records every tools/call (hidden, failed and cancelled ones too) once it has an outcome. */
+export class AuditBackend extends DelegatingBackend {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly opts: AuditBackendOptions) {
+    super(opts.inner);
+  }
+
+
+
+  override async callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult> {
+    const now = this.opts.now ?? Date.now;
+    const started = now();
+    let outcome: AuditOutcome = 'protocol-error';
+    let reviewId: string | undefined;
+    try {
+      const result = await this.inner.callTool(params, ctx);
+      outcome = ctx.signal.aborted ? 'cancelled' : result.isError === true ? 'tool-error' : 'ok';
+      reviewId = pendingReviewId(result);
+      return result;
+    } catch (err) {
+      if (ctx.signal.aborted || isAbortError(err)) outcome = 'cancelled';
+      throw err;
+    } finally {
+      const record: AuditRecord = {
+        time: new Date(started).toISOString(),
+        profile: this.opts.profile,
+        gateway: this.opts.gateway,
+        client: this.opts.client,
+        tool: params.name,
+        argsSha256: sha256Hex(canonicalJson(params.arguments ?? {})),
+        outcome,
+        durationMs: Math.max(0, Math.round(now() - started)),
+        ...(reviewId !== undefined ? { reviewId } : {}),
+      };
+      // Not awaited: the answer does not wait for the disk. close() waits for what is still queued.
+      const written = this.opts.sink.append(record).catch((err: unknown) => this.opts.logger.warn(`could not write the audit trail: ${errorMessage(err)}`));
+      this.pending.add(written);
+      void written.finally(() => this.pending.delete(written));
+    }
+  }
+
+  override async close(): Promise<void> {
+    await Promise.all(this.pending);
+    await this.inner.close();
+  }
+
+}
+
+/** The review id of hoop's `pending_approval` envelope (JSON in the first text item, or structuredContent). */
+export function pendingReviewId(result: CallToolResult): string | undefined {
+  const candidates: unknown[] = [result.structuredContent];
+  const content = result.content;
+  if (Array.isArray(content)) {
+    for (const item of content) {
+      // Parse only what can be an envelope: a 20 MB result must not be parsed a second time.
+      if (typeof item === 'object' && item !== null && 'text' in item && typeof item.text === 'string' && item.text.startsWith('{') && item.text.includes('pending_approval')) {
+        try {
+          candidates.push(JSON.parse(item.text));
+        } catch {
+          // not JSON: not an envelope
+        }
+      }
+    }
+  }
+  for (const c of candidates) {
+    if (typeof c === 'object' && c !== null && 'status' in c && c.status === 'pending_approval' && 'review_id' in c && typeof c.review_id === 'string') return c.review_id;
+  }
+  return undefined;
+}
