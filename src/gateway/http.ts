@@ -1,6 +1,6 @@
 import { rootCertificates } from 'node:tls';
 
-import { Agent, EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 
 /** The parts of a fetch Response the gateway client reads. Both undici's and Node's global fetch fit. */
 export interface FetchResponse {
@@ -54,7 +54,39 @@ export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
   return new EnvHttpProxyAgent({ ...common, requestTls: tls, proxyTls: tls });
 }
 
-/** fetch bound to the dispatcher: the production FetchLike. */
+/**
+ * The production FetchLike, on undici's `request` rather than its WHATWG fetch: the same
+ * dispatcher, a fraction of the per-request work (no Request/Response objects, no web streams),
+ * which is most of what the bridge adds to each call. No redirects are followed: API routes never
+ * redirect, and a redirect is better reported than silently followed with the token.
+ */
 export function createFetch(dispatcher: Dispatcher = createDispatcher()): FetchLike {
-  return (url, init) => undiciFetch(url, { ...init, dispatcher });
+  return async (url, init) => {
+    const res = await request(url, {
+      method: init.method as Dispatcher.HttpMethod,
+      headers: init.headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      signal: init.signal,
+      dispatcher,
+    });
+    const body = res.body;
+    // Readers see errors through iteration; an aborted body nobody is reading must not crash the process.
+    body.on('error', () => undefined);
+    return {
+      status: res.statusCode,
+      headers: {
+        get: (name) => {
+          const value = res.headers[name.toLowerCase()];
+          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+        },
+      },
+      body: {
+        [Symbol.asyncIterator]: () => body[Symbol.asyncIterator](),
+        cancel: async () => {
+          body.destroy();
+        },
+      },
+      text: () => body.text(),
+    };
+  };
 }
