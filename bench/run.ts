@@ -3,9 +3,10 @@
  * run on the same machine (the gateway fixture in its own process, over loopback). Writes
  * bench/RESULTS.md. Nothing here is asserted in `npm test`: these machines are shared and noisy.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpus, totalmem, type as osType, release } from 'node:os';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +15,18 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { BIN, TOKEN, bridgeClient, directClient, elapsedMs, median, memoryOf, percentile, startGatewayProcess, timeAnswers } from './harness.js';
 
 const quick = process.argv.includes('--quick');
+const MCP_REMOTE_VERSION = '0.15.1';
+
+/** mcp-remote, installed once into bench/.cache (not a dependency of hoop-mcp). */
+async function mcpRemoteBin(): Promise<string> {
+  const dir = fileURLToPath(new URL('./.cache/', import.meta.url));
+  const bin = join(dir, 'node_modules', '.bin', 'mcp-remote');
+  if (!existsSync(bin)) {
+    mkdirSync(dir, { recursive: true });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', dir, `mcp-remote@${MCP_REMOTE_VERSION}`], { stdio: 'ignore' });
+  }
+  return bin;
+}
 const scale = quick ? 0.1 : 1;
 const MB = 1024 * 1024;
 
@@ -39,53 +52,60 @@ async function call(client: Client, i: number): Promise<void> {
   if (r.isError === true || !text.includes(`"n":${i}`)) throw new Error(`wrong answer for call ${i}: ${text.slice(0, 200)}`);
 }
 
-// 1. Per-call overhead, sequential. Blocks alternate between the two paths to cancel drift.
+// 1 and 2. Per-call overhead (sequential) and 64 calls in flight. Blocks alternate between the
+// paths to cancel drift; mcp-remote joins with --with-mcp-remote, for comparison only.
 {
   log('sequential and concurrent calls…');
-  const direct = await directClient(gw.url);
-  const { client: bridge } = await bridgeClient(gw.url);
-  for (let i = 0; i < 100; i++) {
-    await call(direct, i);
-    await call(bridge, i);
+  const paths: Array<{ name: string; client: Client }> = [
+    { name: 'direct', client: await directClient(gw.url) },
+    { name: 'hoop-mcp', client: (await bridgeClient(gw.url)).client },
+  ];
+  const bin = process.argv.includes('--with-mcp-remote') ? await mcpRemoteBin().catch(() => undefined) : undefined;
+  if (process.argv.includes('--with-mcp-remote') && bin === undefined) notes.push('mcp-remote could not be installed from npm, so it is not compared.');
+  if (bin !== undefined) {
+    paths.push({ name: `mcp-remote ${MCP_REMOTE_VERSION}`, client: (await bridgeClient(gw.url, { cmd: bin, args: [`${gw.url}/api/mcp`, '--header', `Authorization:Bearer ${TOKEN}`, '--transport', 'http-only'] })).client });
   }
-  const lat: Record<'direct' | 'bridge', number[]> = { direct: [], bridge: [] };
+  for (let i = 0; i < 100; i++) for (const p of paths) await call(p.client, i);
+  const lat = new Map<string, number[]>(paths.map((p) => [p.name, []]));
   const blocks = Math.max(2, Math.round(10 * scale));
   for (let b = 0; b < blocks; b++) {
-    for (const [name, client] of [['direct', direct], ['bridge', bridge]] as const) {
+    for (const p of paths) {
       for (let i = 0; i < 100; i++) {
         const t = process.hrtime.bigint();
-        await call(client, i);
-        lat[name].push(elapsedMs(t));
+        await call(p.client, i);
+        lat.get(p.name)?.push(elapsedMs(t));
       }
     }
   }
-  const d = [...lat.direct].sort((a, b) => a - b);
-  const h = [...lat.bridge].sort((a, b) => a - b);
-  const med = percentile(h, 50) / percentile(d, 50);
-  const p99 = percentile(h, 99) / percentile(d, 99);
-  rows.push({ what: `sequential tools/call, median latency (${d.length} calls each)`, baseline: `${fmt(percentile(d, 50))} ms`, hoop: `${fmt(percentile(h, 50))} ms`, ratio: `${fmt(med)}×`, target: '≤ 1.10×', ok: med <= 1.1 });
-  rows.push({ what: 'sequential tools/call, p99 latency', baseline: `${fmt(percentile(d, 99))} ms`, hoop: `${fmt(percentile(h, 99))} ms`, ratio: `${fmt(p99)}×`, target: '≤ 1.25×', ok: p99 <= 1.25 });
-
-  // 2. Concurrency: 64 calls in flight, answers checked against their requests.
   const rounds = Math.max(2, Math.round(5 * scale));
   const perRound = 640;
-  const rate: Record<'direct' | 'bridge', number[]> = { direct: [], bridge: [] };
+  const rate = new Map<string, number[]>(paths.map((p) => [p.name, []]));
   for (let r = 0; r < rounds; r++) {
-    for (const [name, client] of [['direct', direct], ['bridge', bridge]] as const) {
+    for (const p of paths) {
       let next = 0;
       const t = process.hrtime.bigint();
       await Promise.all(
         Array.from({ length: 64 }, async () => {
-          while (next < perRound) await call(client, next++);
+          while (next < perRound) await call(p.client, next++);
         }),
       );
-      rate[name].push(perRound / (elapsedMs(t) / 1000));
+      rate.get(p.name)?.push(perRound / (elapsedMs(t) / 1000));
     }
   }
-  const tr = median(rate.bridge) / median(rate.direct);
-  rows.push({ what: `64 in flight, throughput (${rounds}×${perRound} calls, no errors, every answer matched)`, baseline: `${fmt(median(rate.direct), 0)}/s`, hoop: `${fmt(median(rate.bridge), 0)}/s`, ratio: `${fmt(tr)}×`, target: '≥ 0.90×', ok: tr >= 0.9 });
-  await direct.close();
-  await bridge.close();
+  const d = [...(lat.get('direct') ?? [])].sort((a, b) => a - b);
+  const directRate = median(rate.get('direct') ?? []);
+  for (const p of paths.slice(1)) {
+    const h = [...(lat.get(p.name) ?? [])].sort((a, b) => a - b);
+    const med = percentile(h, 50) / percentile(d, 50);
+    const p99 = percentile(h, 99) / percentile(d, 99);
+    const tr = median(rate.get(p.name) ?? []) / directRate;
+    const ours = p.name === 'hoop-mcp';
+    const who = ours ? '' : ` — ${p.name}, for comparison`;
+    rows.push({ what: `sequential tools/call, median latency (${d.length} calls each)${who}`, baseline: `${fmt(percentile(d, 50))} ms`, hoop: `${fmt(percentile(h, 50))} ms`, ratio: `${fmt(med)}×`, target: ours ? '≤ 1.10×' : '—', ok: !ours || med <= 1.1 });
+    rows.push({ what: `sequential tools/call, p99 latency${who}`, baseline: `${fmt(percentile(d, 99))} ms`, hoop: `${fmt(percentile(h, 99))} ms`, ratio: `${fmt(p99)}×`, target: ours ? '≤ 1.25×' : '—', ok: !ours || p99 <= 1.25 });
+    rows.push({ what: `64 in flight, throughput (${rounds}×${perRound} calls, every answer matched)${who}`, baseline: `${fmt(directRate, 0)}/s`, hoop: `${fmt(median(rate.get(p.name) ?? []), 0)}/s`, ratio: `${fmt(tr)}×`, target: ours ? '≥ 0.90×' : '—', ok: !ours || tr >= 0.9 });
+  }
+  for (const p of paths) await p.client.close();
 }
 
 // 3. Cold start: spawn → initialize answered (and → first tools/list), against a bare node that answers one line.
@@ -191,7 +211,9 @@ const body = `# Benchmark results
 Measured ${when} on ${machine}${quick ? ' (quick run: 10% of the iterations)' : ''}.
 Baselines run in the same process and the same minutes: the MCP SDK's own Streamable HTTP client
 talking to the same gateway fixture directly, and a bare \`node -e\` that answers one line. The
-gateway fixture runs in its own process on 127.0.0.1. Reproduce with \`npm run bench\`.
+gateway fixture runs in its own process on 127.0.0.1. Rows marked "for comparison" put
+mcp-remote ${MCP_REMOTE_VERSION} (the best-known stdio-to-HTTP bridge) through the same calls.
+Reproduce with \`npm run bench\`.
 
 ${table}
 ${notes.length > 0 ? `\nNotes:\n${notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;

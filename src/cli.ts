@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { createApprovalsCommand } from './commands/approvals.js';
 import { createAuditCommand } from './commands/audit.js';
 import { createCallCommand } from './commands/call.js';
+import { createDoctorCommand } from './commands/doctor.js';
+import { createInstallCommand } from './commands/install.js';
 import { createLoginCommand } from './commands/login.js';
 import { createLogoutCommand } from './commands/logout.js';
 import { createServeCommand } from './commands/serve.js';
@@ -30,6 +32,8 @@ export function createProgram(): Command {
     [createToolsCommand(), {}],
     [createCallCommand(), {}],
     [createAuditCommand(), {}],
+    [createInstallCommand(), {}],
+    [createDoctorCommand(), {}],
   ] as const) {
     program.addCommand(command.copyInheritedSettings(program), opts);
     // nested commands (approvals wait) map their errors the same way

@@ -44,8 +44,7 @@ export async function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv =
   const config = await loadConfig(home).catch((err: unknown) => {
     throw new UsageError((err as Error).message);
   });
-  const profile = nonEmpty(flags.profile) ?? nonEmpty(env.HOOP_MCP_PROFILE) ?? config.defaultProfile ?? DEFAULT_PROFILE;
-  if (!PROFILE_NAME.test(profile)) throw new UsageError(`profile names use letters, digits, dot, dash and underscore (got "${profile}")`);
+  const profile = checkProfileName(nonEmpty(flags.profile) ?? nonEmpty(env.HOOP_MCP_PROFILE) ?? config.defaultProfile ?? DEFAULT_PROFILE);
   const raw = nonEmpty(flags.gateway) ?? nonEmpty(env.HOOP_APIURL) ?? config.profiles[profile]?.gateway;
   return {
     profile,
@@ -53,6 +52,11 @@ export async function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv =
     home,
     config,
   };
+}
+
+export function checkProfileName(profile: string): string {
+  if (!PROFILE_NAME.test(profile)) throw new UsageError(`profile names use letters, digits, dot, dash and underscore (got "${profile}")`);
+  return profile;
 }
 
 export function createVault(home: string): CredentialVault {

@@ -3,6 +3,7 @@ import type { Credentials } from '../gateway/credentials.js';
 import type { DispatcherOptions, FetchLike } from '../gateway/http.js';
 import type { GatewayUrl } from '../gateway/url.js';
 import { GatewayError } from '../shared/errors.js';
+import { userClient } from '../shared/version.js';
 import { ApprovalNoticeBackend } from './approval-notice.js';
 import type { Backend, BackendChoice, BackendFactory, ClientChannel, ClientHello } from './backend.js';
 import type { AuditSink } from './audit-backend.js';
@@ -38,12 +39,12 @@ export function backendFactory(s: BackendSettings): BackendFactory {
     const fetch = createFetch(createDispatcher(s.tls));
     if (s.backend === 'rest') {
       s.logger.info(`serving hoop's v1 tools over the REST API of ${gateway.base} (--backend rest)`);
-      return restBackend(s, gateway, fetch);
+      return restBackend(s, gateway, fetch, hello);
     }
     const relay = await relayBackend(s, gateway, fetch, hello, client, s.backend === 'auto');
     if (s.backend === 'mcp') return relay;
     const { AutoBackend } = await import('./auto-backend.js');
-    return new AutoBackend({ primary: relay, fallback: () => restBackend(s, gateway, fetch), client, logger: s.logger, gateway: gateway.base });
+    return new AutoBackend({ primary: relay, fallback: () => restBackend(s, gateway, fetch, hello), client, logger: s.logger, gateway: gateway.base });
   };
   // A call held for review is announced to the human, whichever backend answered it.
   return async (hello, client) => new ApprovalNoticeBackend(await build(hello, client), client, s.logger);
@@ -69,9 +70,10 @@ async function relayBackend(s: BackendSettings, gateway: GatewayUrl, fetch: Fetc
   return relay;
 }
 
-async function restBackend(s: BackendSettings, gateway: GatewayUrl, fetch: FetchLike): Promise<Backend> {
+async function restBackend(s: BackendSettings, gateway: GatewayUrl, fetch: FetchLike, hello: ClientHello): Promise<Backend> {
   const [{ RestBackend }, { RestClient }] = await Promise.all([import('./rest/rest-backend.js'), import('../gateway/rest.js')]);
-  const rest = new RestClient({ base: gateway.base, gateway: gateway.base, fetch, credentials: s.credentials, userAgent: s.userAgent, logger: s.logger });
+  // the relay names the client in `initialize`; over REST only this header can
+  const rest = new RestClient({ base: gateway.base, gateway: gateway.base, fetch, credentials: s.credentials, userAgent: s.userAgent, userClient: userClient(hello.clientInfo), logger: s.logger });
   return new RestBackend({ rest, logger: s.logger, timeoutMs: s.timeoutMs });
 }
 

@@ -42,15 +42,28 @@ export interface StatusOptions {
 
 const UserInfoSchema = z.looseObject({ email: z.string(), name: z.string().optional(), groups: z.array(z.string()).nullable().optional() });
 
-export function createStatusCommand(runF: (opts: StatusOptions) => Promise<void> = runStatus): Command {
-  return new Command('status')
-    .description('show the gateway, profile, user, where the credential is, and what the bridge would serve')
+/** The flags of `status` and `doctor`: which gateway to check, and how to print. */
+export interface CheckFlags {
+  profile?: string;
+  gateway?: string;
+  json?: boolean;
+  caFile?: string;
+  allowHttp?: boolean;
+}
+
+export function addCheckOptions(cmd: Command): Command {
+  return cmd
     .option('--profile <name>', 'the profile to check')
     .option('--gateway <url>', 'the gateway to check')
     .option('--json', 'print one JSON object')
     .option('--ca-file <path>', 'trust this CA certificate (PEM)')
-    .option('--allow-http', 'allow plain http to a non-loopback gateway')
-    .action(async (flags: { profile?: string; gateway?: string; json?: boolean; caFile?: string; allowHttp?: boolean }) => {
+    .option('--allow-http', 'allow plain http to a non-loopback gateway');
+}
+
+export function createStatusCommand(runF: (opts: StatusOptions) => Promise<void> = runStatus): Command {
+  return addCheckOptions(new Command('status'))
+    .description('show the gateway, profile, user, where the credential is, and what the bridge would serve')
+    .action(async (flags: CheckFlags) => {
       const target = await resolveTarget(flags);
       const { createDispatcher, createFetch } = await import('../gateway/http.js');
       const tls = resolveTls({ caFile: flags.caFile ?? target.config.profiles[target.profile]?.caFile });
@@ -59,13 +72,14 @@ export function createStatusCommand(runF: (opts: StatusOptions) => Promise<void>
 }
 
 export async function runStatus(opts: StatusOptions): Promise<void> {
-  const report = await collect(opts);
+  const report = await collectStatus(opts);
   opts.out.write(opts.json ? `${JSON.stringify(report)}\n` : render(report));
   const code = report.loggedIn ? STATUS_EXIT.ok : report.problem?.startsWith('unreachable') === true ? STATUS_EXIT.unreachable : STATUS_EXIT.notLoggedIn;
   if (code !== STATUS_EXIT.ok) throw new ExitError(code);
 }
 
-async function collect(opts: StatusOptions): Promise<StatusReport> {
+/** Everything `status` reports; `doctor` builds its token, store and backend checks on it. */
+export async function collectStatus(opts: Pick<StatusOptions, 'target' | 'fetch'>): Promise<StatusReport> {
   const { target } = opts;
   const report: StatusReport = {
     profile: target.profile,

@@ -12,6 +12,11 @@ export interface GatewayRequester {
   fetch: FetchLike;
   credentials: Credentials;
   userAgent: string;
+  /**
+   * Sent as `User-Client`: hoop's audit classifies a request by its first product token, so REST
+   * calls made for an MCP client can name that client (Claude Code, Cursor) after it.
+   */
+  userClient?: string;
   logger: Logger;
 }
 
@@ -42,7 +47,7 @@ async function attempt(r: GatewayRequester, url: URL, init: Omit<FetchInit, 'hea
   if (token === undefined) {
     throw new GatewayError('not-logged-in', `not logged in to ${r.gateway}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);
   }
-  const headers = { ...authHeaders(token), 'user-agent': r.userAgent, ...init.headers };
+  const headers = { ...authHeaders(token), 'user-agent': r.userAgent, ...(r.userClient !== undefined ? { 'user-client': r.userClient } : {}), ...init.headers };
   let res: FetchResponse;
   try {
     res = await r.fetch(url, { ...init, headers });

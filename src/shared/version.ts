@@ -12,3 +12,12 @@ export const VERSION: string = (() => {
 })();
 
 export const USER_AGENT = `hoop-mcp/${VERSION} (node ${process.version}; ${process.platform})`;
+
+/**
+ * `hoop-mcp/<version> (<client> <client version>)` for the User-Client header. Header values must
+ * be visible ASCII, and parentheses would end the comment early, so anything else becomes `_`.
+ */
+export function userClient(client: { name: string; version: string }): string {
+  const clean = (s: string): string => s.replace(/[^\x20-\x7e]|[()\\]/g, '_').trim().slice(0, 100);
+  return `hoop-mcp/${VERSION} (${clean(client.name)} ${clean(client.version)})`;
+}

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { createFetch } from '../../src/gateway/http.js';
 import { createLogger } from '../../src/shared/log.js';
 import { Redactor } from '../../src/shared/redact.js';
 import { BIN, tempHome } from '../helpers/bridge-process.js';
+import { cliAsync } from '../helpers/cli.js';
 import { gatewayScope } from '../helpers/scope.js';
 
 const gateway = gatewayScope();
@@ -105,18 +106,6 @@ describe('login flows against the gateway fixture', () => {
 describe('login, status and logout from the shell', () => {
   const cli = (args: string[], env: Record<string, string>, input = '') =>
     spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
-
-  /** Async, so the in-process fixture keeps serving while the child runs. */
-  async function cliAsync(args: string[], env: Record<string, string>, input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
-    child.stdin.end(input);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const status = await new Promise<number | null>((r) => child.on('exit', r));
-    return { status, stdout, stderr };
-  }
 
   it('login --token-stdin, then status --json, then logout', async () => {
     const gw = await gateway();

@@ -68,6 +68,18 @@ describe('--backend rest', () => {
     expect(ours.map((t) => t.inputSchema)).toEqual(theirs.map((t) => t.inputSchema));
   });
 
+  it('names the MCP client in User-Client on every REST request, so gateway audit can tell clients apart', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client } = track(await connectBridge({ args: ['--gateway', gw.url, '--backend', 'rest'], env: { HOOP_TOKEN: ADMIN }, clientName: 'claude-code' }));
+    await call(client, 'connections_list');
+    const rest = gw.requests.filter((r) => r.path.startsWith('/api/connections'));
+    expect(rest.length).toBeGreaterThan(0);
+    for (const r of rest) {
+      expect(r.headers['user-client']).toMatch(/^hoop-mcp\/\d+\.\d+\.\d+\S* \(claude-code 9\.9\.9\)$/);
+      expect(r.headers['user-agent']).toMatch(/^hoop-mcp\//);
+    }
+  });
+
   it('answers reads with the same JSON as the gateway\'s MCP server on the same state', async () => {
     const gw = await gateway({ version: 'v1' });
     seedSessions(gw, 5);
