@@ -1,4 +1,4 @@
-import { appendFile, chmod, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, chmod, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { z } from 'zod';
@@ -48,6 +48,9 @@ export class AuditLog {
   readonly file: string;
   private queue: Array<{ entry: AuditEntry; resolve: (line: AuditLine) => void; reject: (err: unknown) => void }> = [];
   private flushing: Promise<void> | undefined;
+  private ready = false;
+  /** The file's size and last hash right after this process's last append. */
+  private tail: { size: number; hash: string } | undefined;
 
   constructor(home: string, profile: string) {
     this.file = auditFile(home, profile);
@@ -78,18 +81,25 @@ export class AuditLog {
   }
 
   private async write(entries: AuditEntry[]): Promise<AuditLine[]> {
-    await mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
+    if (!this.ready) {
+      await mkdir(join(this.file, '..'), { recursive: true, mode: 0o700 });
+      this.ready = true;
+    }
     return withLock(`${this.file}.lock`, async () => {
-      let prev = await this.lastHash();
+      // When the file is exactly as this process left it, its last hash is the one we wrote.
+      const size = await stat(this.file).then((st) => st.size, () => 0);
+      let prev = this.tail !== undefined && this.tail.size === size ? this.tail.hash : await this.lastHash();
       const lines = entries.map((entry) => {
         const body: Omit<AuditLine, 'hash'> = { v: 1, ...entry, prev };
         const line: AuditLine = { ...body, hash: lineHash(body) };
         prev = line.hash;
         return line;
       });
-      await appendFile(this.file, lines.map((l) => `${JSON.stringify(l)}\n`).join(''), { mode: 0o600 });
+      const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+      await appendFile(this.file, text, { mode: 0o600 });
       // appendFile's mode only applies when it creates the file
-      await chmod(this.file, 0o600).catch(() => undefined);
+      if (size > 0 && this.tail === undefined) await chmod(this.file, 0o600).catch(() => undefined);
+      this.tail = { size: size + Buffer.byteLength(text), hash: prev };
       return lines;
     });
   }

@@ -9,7 +9,6 @@ const STALE_MS = 30_000;
  * lock older than 30 s is taken to be left over from a crash.
  */
 export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -18,7 +17,13 @@ export async function withLock<T>(path: string, fn: () => Promise<T>, timeoutMs 
       await handle.close();
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // The folder is created on first need only: this runs once per audited call.
+      if (code === 'ENOENT') {
+        await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+        continue;
+      }
+      if (code !== 'EEXIST') throw err;
       const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
       if (age > STALE_MS) await rm(path, { force: true });
       else if (Date.now() > deadline) throw new Error(`timed out waiting for the lock ${path}`);

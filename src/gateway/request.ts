@@ -93,20 +93,37 @@ export async function readText(res: FetchResponse, limit: number): Promise<strin
 }
 
 /**
- * A body to iterate without waiting on its cancellation: leaving a `for await` early cancels the
- * stream, and a peer (or proxy) that never acknowledges that must not stall the caller.
+ * A body to iterate that never makes its reader wait on the way out. A reader that stops early
+ * (it has its answer) leaves the rest to drain in the background: the gateway ends the stream
+ * right after the answer, so the connection goes back to the pool instead of being torn down.
+ * Whatever is still open after a short while is cancelled, and a peer that never acknowledges
+ * that cannot stall anyone.
  */
-export function detached<T>(body: AsyncIterable<T>): AsyncIterable<T> {
+export function detached<T>(body: AsyncIterable<T>, drainMs = 2_000): AsyncIterable<T> {
   return {
     [Symbol.asyncIterator]() {
       const inner = body[Symbol.asyncIterator]();
       return {
         next: () => inner.next(),
         return: (): Promise<IteratorResult<T>> => {
-          void inner.return?.().catch(() => undefined);
+          void drain(inner, drainMs);
           return Promise.resolve({ done: true, value: undefined });
         },
       };
     },
   };
+}
+
+async function drain<T>(inner: AsyncIterator<T>, ms: number): Promise<void> {
+  const give = setTimeout(() => void inner.return?.().catch(() => undefined), ms);
+  give.unref();
+  try {
+    for (let r = await inner.next(); r.done !== true; r = await inner.next()) {
+      // discard
+    }
+  } catch {
+    // the stream failed or was cancelled: nothing to release
+  } finally {
+    clearTimeout(give);
+  }
 }

@@ -87,19 +87,20 @@ export class McpHttp {
 
   private async *messages(res: FetchResponse): AsyncGenerator<unknown> {
     const contentType = (headerValue(res.headers.get('content-type')) ?? '').toLowerCase();
-    let finished = false;
+    // Set once the body is in hands that release it (read to the end, or drained by `detached`).
+    let handled = false;
     try {
       if (contentType.startsWith('text/event-stream') && res.body !== null) {
+        handled = true;
         for await (const event of parseSse(detached(res.body))) {
           if (event.event !== 'message' || event.data === '') continue;
           yield parseJson(event.data, this.opts.gateway);
         }
-        finished = true;
         return;
       }
       if (contentType.startsWith('application/json')) {
         const parsed = parseJson(await res.text(), this.opts.gateway);
-        finished = true;
+        handled = true;
         if (Array.isArray(parsed)) yield* parsed;
         else yield parsed;
         return;
@@ -112,8 +113,7 @@ export class McpHttp {
       if (err instanceof GatewayError || isAbortError(err)) throw err;
       throw networkError(err, this.opts.gateway);
     } finally {
-      // The caller may stop reading once it has its answer: release the connection.
-      if (!finished) discard(res);
+      if (!handled) discard(res);
     }
   }
 }
