@@ -131,6 +131,17 @@ describe('progress and cancellation', () => {
     expect(JSON.parse(resultText(result))).toMatchObject({ status: 'PENDING', timed_out: true });
   });
 
+  it('keeps a client that asked for progress informed while the gateway is silent', async () => {
+    const gw = await gateway({ fixtureTools: true });
+    const { client } = await bridgeTo(gw, { args: ['--timeout', '2'] });
+    const seen: Array<{ progress: number; message?: string }> = [];
+    const result = await client.callTool({ name: 'fixture_slow', arguments: { ms: 1_800 } }, undefined, { onprogress: (p) => seen.push(p) });
+    expect(result.isError).toBeFalsy();
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen[0]?.message).toBe('waiting for the gateway');
+    for (let i = 1; i < seen.length; i++) expect(seen[i]?.progress).toBeGreaterThan(seen[i - 1]?.progress ?? 0);
+  });
+
   it('times out a silent call with an actionable error and cancels it upstream', async () => {
     const gw = await gateway({ fixtureTools: true });
     const { client } = await bridgeTo(gw, { args: ['--timeout', '1'] });

@@ -54,7 +54,14 @@ interface ActiveCall {
   deadline: Deadline;
   /** The progress token is the client's own: pass progress on. Otherwise it only keeps the call alive. */
   forward: boolean;
+  /** The last progress value the client saw; what it sees must only go up. */
+  shown: number;
+  /** When the gateway last reported progress (ms since the epoch). */
+  heard: number;
 }
+
+/** How often a silent call tells the client it is still waiting (capped by a quarter of --timeout). */
+const HEARTBEAT_MS = 15_000;
 
 /** Relays MCP to the gateway's /api/mcp, owning the upstream session on the client's behalf. */
 export class RelayBackend implements Backend {
@@ -281,7 +288,19 @@ export class RelayBackend implements Backend {
       timedOut = true;
       controller.abort(`hoop-mcp gave up after ${seconds}s without progress`);
     });
-    if (progress !== undefined) this.calls.set(progress.token, { deadline, forward: progress.forward });
+    const started = Date.now();
+    const active: ActiveCall | undefined = progress !== undefined ? { deadline, forward: progress.forward, shown: 0, heard: started } : undefined;
+    if (progress !== undefined && active !== undefined) this.calls.set(progress.token, active);
+    // A client that asked for progress hears from a call the gateway runs silently (exec waits up
+    // to 50 s without a word), so its own timeout does not cut a call that is still alive.
+    const every = Math.min(HEARTBEAT_MS, this.opts.timeoutMs / 4);
+    const heartbeat =
+      progress?.forward === true && active !== undefined
+        ? setInterval(() => {
+            if (Date.now() - active.heard < every) return;
+            this.showProgress(progress.token, active, { progress: (Date.now() - started) / 1000, message: 'waiting for the gateway' });
+          }, every)
+        : undefined;
     try {
       return await run(controller.signal);
     } catch (err) {
@@ -294,9 +313,15 @@ export class RelayBackend implements Backend {
       throw err;
     } finally {
       deadline.clear();
+      clearInterval(heartbeat);
       signal.removeEventListener('abort', onAbort);
       if (progress !== undefined) this.calls.delete(progress.token);
     }
+  }
+
+  private showProgress(token: ProgressToken, call: ActiveCall, update: { progress: number; total?: number; message?: string }): void {
+    call.shown = Math.max(update.progress, call.shown + 0.001);
+    this.opts.client.notify('notifications/progress', { ...update, progressToken: token, progress: call.shown });
   }
 
   private onNotification(message: JsonRpcNotification): void {
@@ -304,9 +329,11 @@ export class RelayBackend implements Backend {
       case 'notifications/progress': {
         const parsed = ProgressParamsSchema.safeParse(message.params);
         const call = parsed.success ? this.calls.get(parsed.data.progressToken) : undefined;
-        if (call === undefined) return;
+        if (call === undefined || !parsed.success) return;
         call.deadline.touch();
-        if (call.forward) this.opts.client.notify(message.method, message.params);
+        call.heard = Date.now();
+        // Passed on as the gateway sent it, but never below what the bridge's own heartbeat showed.
+        if (call.forward) this.showProgress(parsed.data.progressToken, call, parsed.data);
         return;
       }
       case 'notifications/cancelled': {
