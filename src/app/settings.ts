@@ -75,11 +75,16 @@ export async function resolveToken(target: Target, vault: CredentialVault, env: 
   return found && { token: found.credential.token, origin: found.store, credential: found.credential };
 }
 
+/** The lock every instance takes before writing this profile's credential. */
+export function credentialLockPath(target: Target): string {
+  return join(target.home, 'locks', `${target.profile}.lock`);
+}
+
 /** Writes a token the gateway rotated back to the store it came from, one writer at a time. */
 export async function storeRotatedToken(target: Target, vault: CredentialVault, previous: StoredCredential, store: CredentialStoreKind, token: string): Promise<void> {
   if (target.gateway === undefined) return;
   const account = accountFor(target.profile, target.gateway.base);
-  await withLock(join(target.home, 'locks', `${target.profile}.lock`), async () => {
+  await withLock(credentialLockPath(target), async () => {
     await vault.save(account, { ...previous, token, source: 'rotated', savedAt: new Date().toISOString() }, store);
   });
 }

@@ -10,16 +10,27 @@ const PAGE = (title: string, text: string): string =>
   `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui;margin:4em auto;max-width:32em"><h1>${title}</h1><p>${text}</p></body>`;
 
 export interface CallbackServer {
-  /** Resolves with the token from `/callback?token=…`, rejects on `?error=…`, timeout or close. */
+  /** Resolves with the token from `/callback?token=…` (or what `read` takes), rejects on `?error=…`, timeout or close. */
   token: Promise<string>;
+  /** The port listened on (the OS picks one when asked for 0). */
+  port: number;
   close(): void;
 }
 
+/** Takes the value out of the callback's query: hoop's `?token=` by default, an OAuth `?code=` for MCP OAuth. */
+export type CallbackReader = (params: URLSearchParams) => { value: string } | { error: string };
+
+const readHoopToken: CallbackReader = (params) => {
+  const value = params.get('token');
+  const error = params.get('error');
+  return error === null && value !== null && value !== '' ? { value } : { error: error ?? 'no token' };
+};
+
 /**
- * Listens on 127.0.0.1:3587 for the gateway's redirect. Started before the browser opens, so a
+ * Listens on 127.0.0.1:3587 (hoop's login) or an OS-assigned port (MCP OAuth) for the redirect. Started before the browser opens, so a
  * busy port is reported before anyone signs in for nothing.
  */
-export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, timeoutMs = LOGIN_TIMEOUT_MS): Promise<CallbackServer> {
+export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, timeoutMs = LOGIN_TIMEOUT_MS, read: CallbackReader = readHoopToken): Promise<CallbackServer> {
   let settle: { resolve: (t: string) => void; reject: (e: Error) => void } | undefined;
   const token = new Promise<string>((resolve, reject) => {
     settle = { resolve, reject };
@@ -31,15 +42,14 @@ export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, timeoutMs 
       res.writeHead(404).end();
       return;
     }
-    const error = url.searchParams.get('error');
-    const value = url.searchParams.get('token');
+    const got = read(url.searchParams);
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    if (error !== null || value === null || value === '') {
+    if ('error' in got) {
       res.end(PAGE('Login failed', 'The gateway reported an error. Return to your terminal for details.'));
-      settle?.reject(new Error(`the gateway reported a failed sign-in (${error ?? 'no token'}); try again, or ask your Hoop admin`));
+      settle?.reject(new Error(`the gateway reported a failed sign-in (${got.error}); try again, or ask your Hoop admin`));
     } else {
       res.end(PAGE('Logged in to Hoop', 'hoop-mcp has your login. You can close this tab.'));
-      settle?.resolve(value);
+      settle?.resolve(got.value);
     }
     setImmediate(close);
   });
@@ -60,7 +70,8 @@ export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, timeoutMs 
     );
     server.listen(port, CALLBACK_HOST, () => resolve());
   });
-  return { token, close };
+  const address = server.address();
+  return { token, port: typeof address === 'object' && address !== null ? address.port : port, close };
 }
 
 /** Opens the URL in the default browser; false when there is no way to (then the URL is shown). */

@@ -6,9 +6,19 @@ export const StoredCredentialSchema = z.object({
   gateway: z.string(),
   token: z.string().min(1),
   /** How the token was obtained, for `status`. */
-  source: z.enum(['login', 'token-stdin', 'api-key-stdin', 'hoop-cli-import', 'rotated']),
+  source: z.enum(['login', 'token-stdin', 'api-key-stdin', 'hoop-cli-import', 'rotated', 'oauth', 'refreshed']),
   savedAt: z.string(),
   user: z.object({ email: z.string(), name: z.string().optional() }).optional(),
+  /** MCP OAuth only: what `serve` needs to refresh the access token without a browser. */
+  refreshToken: z.string().min(1).optional(),
+  /** Absolute expiry of `token` (ISO), from the token response's expires_in. */
+  expiresAt: z.string().optional(),
+  tokenEndpoint: z.string().optional(),
+  clientId: z.string().optional(),
+  /** Only when the gateway's registration shim disclosed one (a confidential static client). */
+  clientSecret: z.string().optional(),
+  /** The RFC 8707 resource indicator the token is bound to (the gateway's /api/mcp). */
+  resource: z.string().optional(),
 });
 export type StoredCredential = z.infer<typeof StoredCredentialSchema>;
 

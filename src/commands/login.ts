@@ -17,7 +17,7 @@ export interface LoginOptions {
   target: Target;
   service: LoginService;
   /** What to do: a secret from stdin, the hoop CLI's login, or the interactive TUI. */
-  mode: { kind: 'stdin'; secret: 'token' | 'api-key' } | { kind: 'hoop-cli' } | { kind: 'interactive' };
+  mode: { kind: 'stdin'; secret: 'token' | 'api-key' } | { kind: 'hoop-cli' } | { kind: 'oauth' } | { kind: 'interactive' };
   io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: { write(s: string): unknown } };
 }
 
@@ -27,6 +27,8 @@ interface LoginFlags {
   tokenStdin?: boolean;
   apiKeyStdin?: boolean;
   fromHoopCli?: boolean;
+  oauth?: boolean;
+  clientId?: string;
   browser: boolean;
   credentialStore: StoreChoice;
   caFile?: string;
@@ -41,13 +43,15 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
     .option('--token-stdin', 'read a Hoop token from stdin (scripts, CI)')
     .option('--api-key-stdin', 'read an API key (hpk_…) from stdin')
     .option('--from-hoop-cli', 'move the login of hoop\'s own CLI (~/.hoop/config.toml) into the keychain')
+    .option('--oauth', 'sign in with the gateway\'s MCP OAuth without the interactive screens (prints the URL on stderr and waits)')
+    .option('--client-id <id>', 'MCP OAuth: use this client instead of registering one')
     .option('--no-browser', 'print the sign-in URL instead of opening a browser (SSH sessions)')
     .addOption(new Option('--credential-store <store>', 'where to keep the credential').choices(['auto', 'keychain', 'file']).default('auto'))
     .option('--ca-file <path>', 'trust this CA certificate (PEM) for the gateway')
     .option('--allow-http', 'allow plain http to a non-loopback gateway')
     .action(async (flags: LoginFlags) => {
-      const sources = [flags.tokenStdin, flags.apiKeyStdin, flags.fromHoopCli].filter((f) => f === true).length;
-      if (sources > 1) throw new UsageError('use only one of --token-stdin, --api-key-stdin and --from-hoop-cli');
+      const sources = [flags.tokenStdin, flags.apiKeyStdin, flags.fromHoopCli, flags.oauth].filter((f) => f === true).length;
+      if (sources > 1) throw new UsageError('use only one of --token-stdin, --api-key-stdin, --from-hoop-cli and --oauth');
       const target = await resolveTarget(flags);
       const mode: LoginOptions['mode'] = flags.tokenStdin
         ? { kind: 'stdin', secret: 'token' }
@@ -55,11 +59,13 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
           ? { kind: 'stdin', secret: 'api-key' }
           : flags.fromHoopCli
             ? { kind: 'hoop-cli' }
-            : { kind: 'interactive' };
+            : flags.oauth
+              ? { kind: 'oauth' }
+              : { kind: 'interactive' };
       if (mode.kind === 'interactive' && !(process.stdin.isTTY && process.stdout.isTTY)) {
         throw new UsageError('login needs a terminal; in scripts use: hoop-mcp login --gateway <url> --token-stdin (or --api-key-stdin)');
       }
-      if (mode.kind === 'stdin' && target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url> or set HOOP_APIURL');
+      if ((mode.kind === 'stdin' || mode.kind === 'oauth') && target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url> or set HOOP_APIURL');
       const tls = resolveTls(flags);
       // undici loads only for commands that talk to the gateway: `serve` must start without it.
       const { createDispatcher, createFetch } = await import('../gateway/http.js');
@@ -76,6 +82,7 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
         allowHttp: flags.allowHttp === true,
         openBrowser: flags.browser,
         callbackPort: Number(process.env.HOOP_MCP_LOGIN_CALLBACK_PORT ?? DEFAULT_CALLBACK_PORT),
+        ...(flags.clientId !== undefined ? { oauthClientId: flags.clientId } : {}),
         rememberProfile: (profile, gateway, store) =>
           rememberProfile(target.home, profile, { gateway, credentialStore: store, ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}) }),
       });
@@ -91,6 +98,13 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     if (secret === '') throw new UsageError(`no ${mode.secret === 'token' ? 'token' : 'API key'} on stdin`);
     const gateway = target.gateway?.base ?? '';
     result = mode.secret === 'api-key' ? await service.loginApiKey(gateway, secret) : await service.finish(gateway, secret, 'token-stdin');
+  } else if (mode.kind === 'oauth') {
+    const discovery = await service.discover(target.gateway?.base ?? '');
+    if (discovery.oauth === undefined) throw new UsageError(`${discovery.gateway} does not offer MCP OAuth; run hoop-mcp login without --oauth`);
+    const browser = await service.startBrowserLogin(discovery);
+    // stdout stays for the result line: scripts read it
+    io.stderr.write(`${browser.opened ? 'Opening your browser. If it does not open, use this URL' : 'Open this URL in a browser to log in'} (it comes back to ${browser.callbackUrl ?? ''}):\n${browser.url}\n`);
+    result = await browser.result;
   } else if (mode.kind === 'hoop-cli') {
     const found = await readHoopCliLogin();
     if (found === undefined) throw new UsageError('no login found in ~/.hoop/config.toml (needs api_url and token)');
@@ -115,6 +129,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
 function report(result: LoginResult, io: LoginOptions['io']): void {
   const groups = result.user.groups.length > 0 ? ` (groups: ${result.user.groups.join(', ')})` : '';
   io.stdout.write(`Logged in to ${result.gateway}${result.gatewayVersion ? ` (hoop ${result.gatewayVersion})` : ''} as ${result.user.email}${groups}; profile ${result.profile}.\n`);
+  if (result.expiresAt !== undefined) io.stdout.write(`MCP OAuth: the access token expires at ${result.expiresAt}; hoop-mcp refreshes it by itself.\n`);
   if (result.store === 'keychain') io.stdout.write('Credential saved in the OS keychain.\n');
   else io.stderr.write(`hoop-mcp: warning: no keychain available (${result.fallbackReason ?? 'file store chosen'}); credential saved to a file readable only by you.\n`);
 }

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../shared/log.js';
 import { INSECURE_WARNING, resolveTls, type TlsSettings } from '../app/tls.js';
 import { createVault, parseLogLevel, parseTimeout, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
+import { freshOf, storedTokenReloader } from '../app/token-refresh.js';
 import { Credentials, type TokenOrigin } from '../gateway/credentials.js';
 import { BACKEND_CHOICES, type BackendChoice, type ClientChannel } from '../bridge/backend.js';
 import { backendFactory, governed } from '../bridge/backends.js';
@@ -90,10 +91,26 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   // Read in parallel with the handshake: `initialize` never waits for the keychain.
   const credentialsReady = resolveToken(target, vault, opts.env).then(
     (resolved) => {
-      if (resolved?.origin !== 'env') credentials.setReloader(async () => (await resolveToken(target, vault, opts.env))?.token);
+      if (resolved?.origin !== 'env') {
+        credentials.setReloader(
+          storedTokenReloader({
+            target,
+            vault,
+            env: opts.env,
+            // serve never opens a browser: a refused refresh ends in "run: npx hoop-mcp login"
+            fetch: async () => {
+              const http = await import('../gateway/http.js');
+              return http.createFetch(http.createDispatcher(opts.tls));
+            },
+            secret: (value) => redactor.add(value),
+            warn: (message) => logger.warn(message),
+          }),
+        );
+      }
       if (resolved === undefined) return;
-      credentials.use(resolved.token, resolved.origin);
       const { credential } = resolved;
+      redactor.add(credential?.refreshToken);
+      credentials.use(resolved.token, resolved.origin, credential !== undefined ? freshOf(credential) : undefined);
       if (resolved.origin === 'env' || credential === undefined) return;
       const store = resolved.origin;
       credentials.onRotate((token) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { createVault, resolveTarget, resolveToken, type Target } from '../app/settings.js';
 import { resolveTls } from '../app/tls.js';
+import { freshOf, isOAuth, storedTokenReloader } from '../app/token-refresh.js';
 import { McpHttp } from '../bridge/relay/mcp-http.js';
 import { UpstreamSession } from '../bridge/relay/session.js';
 import { describeDrift, diff, PinStore } from '../bridge/pins.js';
@@ -10,7 +11,7 @@ import { Credentials } from '../gateway/credentials.js';
 import type { FetchLike } from '../gateway/http.js';
 import { RestClient } from '../gateway/rest.js';
 import { ExitError, GatewayError, errorMessage } from '../shared/errors.js';
-import { jwtExpiry } from '../shared/jwt.js';
+import { jwtClaims, jwtExpiry } from '../shared/jwt.js';
 import { createLogger } from '../shared/log.js';
 import { LATEST_PROTOCOL_VERSION, ListToolsResultSchema } from '../shared/mcp.js';
 import { Redactor } from '../shared/redact.js';
@@ -24,7 +25,8 @@ export interface StatusReport {
   gateway: string | null;
   loggedIn: boolean;
   user: { email: string; name?: string; groups: string[] } | null;
-  credential: { store: 'env' | 'keychain' | 'file'; expiresAt: string | null } | null;
+  /** `oauth` only for MCP OAuth logins: serve refreshes those itself while the refresh token lasts. */
+  credential: { store: 'env' | 'keychain' | 'file'; expiresAt: string | null; oauth?: { refreshToken: boolean; issuer: string | null } } | null;
   gatewayVersion: string | null;
   backend: 'mcp' | 'rest' | null;
   tools: number | null;
@@ -96,15 +98,35 @@ export async function collectStatus(opts: Pick<StatusOptions, 'target' | 'fetch'
   if (target.gateway === undefined) return { ...report, problem: 'not logged in: no gateway configured; run: npx hoop-mcp login' };
   const resolved = await resolveToken(target, createVault(target.home)).catch(() => undefined);
   if (resolved === undefined) return { ...report, problem: `not logged in to ${target.gateway.base}; run: npx hoop-mcp login` };
-  const expiry = jwtExpiry(resolved.token);
-  report.credential = { store: resolved.origin, expiresAt: expiry?.toISOString() ?? null };
-
+  const { credential } = resolved;
+  const oauth = credential?.source === 'oauth' || credential?.source === 'refreshed' || isOAuth(credential);
   const redactor = new Redactor();
+  redactor.add(credential?.refreshToken);
   const credentials = new Credentials(redactor);
-  credentials.use(resolved.token, resolved.origin);
+  credentials.use(resolved.token, resolved.origin, credential !== undefined ? freshOf(credential) : undefined);
   const logger = createLogger({ level: 'error', redactor, stderr: { write: () => true } });
+  if (resolved.origin !== 'env') {
+    const vault = createVault(target.home);
+    credentials.setReloader(storedTokenReloader({ target, vault, env: process.env, fetch: async () => opts.fetch, secret: (v) => redactor.add(v), warn: () => undefined }));
+  }
   const requester = { gateway: target.gateway.base, fetch: opts.fetch, credentials, userAgent: USER_AGENT, logger };
   const rest = new RestClient({ ...requester, base: target.gateway.base });
+  if (oauth) {
+    // MCP OAuth tokens are bound to /api/mcp (hoop's REST routes keep their own auth): the MCP probe is the check.
+    await credentials.freshen();
+    const claims = jwtClaims(credentials.current() ?? '');
+    report.credential = {
+      store: resolved.origin,
+      expiresAt: credentialExpiry(credentials.current(), credential?.expiresAt),
+      oauth: { refreshToken: credential?.refreshToken !== undefined, issuer: typeof claims?.iss === 'string' ? claims.iss : null },
+    };
+    if (credential?.user !== undefined) report.user = { ...credential.user, groups: Array.isArray(claims?.groups) ? claims.groups.filter((g): g is string => typeof g === 'string') : [] };
+    await probeBackend(report, new McpHttp({ ...requester, endpoint: target.gateway.mcpEndpoint }), logger, new PinStore(target.home, target.gateway.base));
+    report.loggedIn = report.backend === 'mcp';
+    if (report.problem !== null && /rejected the token|not logged in/.test(report.problem)) report.problem = `not logged in: ${report.problem}`;
+    return report;
+  }
+  report.credential = { store: resolved.origin, expiresAt: credentialExpiry(resolved.token, credential?.expiresAt) };
   try {
     const info = UserInfoSchema.parse((await rest.request('GET', '/userinfo', { signal: AbortSignal.timeout(15_000) })).data);
     report.user = { email: info.email, groups: info.groups ?? [], ...(info.name !== undefined ? { name: info.name } : {}) };
@@ -155,6 +177,10 @@ async function probeBackend(report: StatusReport, http: McpHttp, logger: ReturnT
   }
 }
 
+function credentialExpiry(token: string | undefined, stored: string | undefined): string | null {
+  return stored ?? (token !== undefined ? jwtExpiry(token)?.toISOString() : undefined) ?? null;
+}
+
 function describe(err: unknown): string {
   if (err instanceof GatewayError) {
     if (err.kind === 'unauthorized' || err.kind === 'not-logged-in') return `not logged in: ${err.message}`;
@@ -173,7 +199,8 @@ function render(r: StatusReport): string {
   if (r.user) rows.push(['User', `${r.user.name ? `${r.user.name} <${r.user.email}>` : r.user.email}${r.user.groups.length ? ` · groups: ${r.user.groups.join(', ')}` : ''}`]);
   if (r.credential) {
     const where = r.credential.store === 'env' ? '$HOOP_TOKEN' : r.credential.store === 'keychain' ? 'OS keychain' : 'credentials file (no keychain)';
-    rows.push(['Credential', `${where}${r.credential.expiresAt ? ` · expires ${r.credential.expiresAt}` : ''}`]);
+    const oauth = r.credential.oauth ? ` · MCP OAuth${r.credential.oauth.issuer ? ` (${r.credential.oauth.issuer})` : ''}${r.credential.oauth.refreshToken ? ', refreshed automatically' : ', no refresh token: log in again when it expires'}` : '';
+    rows.push(['Credential', `${where}${r.credential.expiresAt ? ` · expires ${r.credential.expiresAt}` : ''}${oauth}`]);
   }
   if (r.backend) rows.push(['Backend', `${r.backend === 'mcp' ? 'mcp (the gateway\'s /api/mcp)' : 'rest (tools served by hoop-mcp)'}${r.tools !== null ? ` · ${r.tools} tools` : ''}`]);
   if (r.toolChanges && (r.toolChanges.changed.length > 0 || r.toolChanges.removed.length > 0)) {

@@ -30,8 +30,9 @@ export async function sendAuthenticated(
   url: URL,
   init: Omit<FetchInit, 'headers'> & { headers: Record<string, string> },
 ): Promise<FetchResponse> {
-  // Not logged in when this process started? The user may have run `hoop-mcp login` since.
-  if (r.credentials.current() === undefined) await r.credentials.reload();
+  // Not logged in when this process started? The user may have run `hoop-mcp login` since. An
+  // OAuth token about to expire is refreshed first.
+  await r.credentials.freshen();
   let res = await attempt(r, url, init);
   // A 401 means the gateway did not act on the request, so trying once more is safe when the
   // store holds a newer token (another instance got a rotation, or the user logged in again).

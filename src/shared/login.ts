@@ -6,10 +6,22 @@
 /** How the gateway authenticates people (`GET /api/publicserverinfo` → auth_method). */
 export type AuthMethod = 'local' | 'oidc' | 'saml';
 
+/** The gateway runs MCP OAuth (`hoop admin mcp auth enable`): where to get an IdP token for /api/mcp. */
+export interface OAuthServer {
+  /** The resource URI the gateway names (its /api/mcp), sent as RFC 8707 `resource`. */
+  resource: string;
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  registrationEndpoint?: string;
+}
+
 export interface GatewayDiscovery {
   /** Normalized base URL. */
   gateway: string;
   authMethod: AuthMethod;
+  /** Set when the gateway offers MCP OAuth; the browser login then uses it. */
+  oauth?: OAuthServer;
 }
 
 export interface LoginIdentity {
@@ -27,6 +39,8 @@ export interface LoginResult {
   store: 'keychain' | 'file';
   /** Set when the keychain could not be used: why, to show as a warning. */
   fallbackReason?: string;
+  /** MCP OAuth logins: when the access token runs out (serve refreshes it), ISO. */
+  expiresAt?: string;
 }
 
 /** The browser flow (OIDC/SAML through the gateway, back to the local callback). */
@@ -35,6 +49,8 @@ export interface BrowserLogin {
   url: string;
   /** Whether hoop-mcp could open a browser itself. */
   opened: boolean;
+  /** Where the browser comes back to (hoop's own login: always 127.0.0.1:3587). */
+  callbackUrl?: string;
   /** Resolves when the gateway redirects back with a token (or rejects: timeout, error, abort). */
   result: Promise<LoginResult>;
   cancel(): void;

@@ -13,6 +13,8 @@ export interface BrowserStepProps {
   /** `Date.now()` when the login started: the countdown runs from here. */
   startedAt: number;
   timeoutMs?: number;
+  /** Where the browser comes back to; hoop's own login always uses 127.0.0.1:3587. */
+  callbackUrl?: string | undefined;
 }
 
 function clock(ms: number): string {
@@ -25,7 +27,7 @@ function clock(ms: number): string {
  * hard-wrap it at the terminal width, and a URL copied with line breaks in it (over SSH, say) is
  * broken. Written this way the terminal wraps it softly and it stays in the scrollback.
  */
-export function BrowserStep({ url, opened, startedAt, timeoutMs = BROWSER_TIMEOUT_MS }: BrowserStepProps) {
+export function BrowserStep({ url, opened, startedAt, timeoutMs = BROWSER_TIMEOUT_MS, callbackUrl = 'http://127.0.0.1:3587/callback' }: BrowserStepProps) {
   const { write } = useStdout();
   const written = useRef<string | undefined>(undefined);
   const [now, setNow] = useState(() => Date.now());
@@ -43,12 +45,13 @@ export function BrowserStep({ url, opened, startedAt, timeoutMs = BROWSER_TIMEOU
   }, []);
 
   const left = timeoutMs - (now - startedAt);
+  const port = new URL(callbackUrl).port;
   return (
     <Box flexDirection="column">
       <Busy label={opened ? 'Opening your browser… finish logging in there.' : 'Open the URL above in a browser to log in.'} detail={`${clock(left)} left`} />
       <Box flexDirection="column" marginLeft={2}>
-        <Text dimColor>Your browser comes back to http://127.0.0.1:3587/callback when you are done.</Text>
-        {opened ? null : <Text dimColor>Browser on another machine? ssh -L 3587:127.0.0.1:3587 to this host first.</Text>}
+        <Text dimColor>Your browser comes back to {callbackUrl} when you are done.</Text>
+        {opened ? null : <Text dimColor>Browser on another machine? ssh -L {port}:127.0.0.1:{port} to this host first.</Text>}
       </Box>
     </Box>
   );

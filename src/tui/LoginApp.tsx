@@ -7,7 +7,7 @@ import { Busy } from './Busy.js';
 import { Done } from './Done.js';
 import { Footer } from './Footer.js';
 import { Problem } from './Problem.js';
-import { hintsFor, isTextStep, methodName } from './steps.js';
+import { discoveryName, hintsFor, isTextStep } from './steps.js';
 import { TextPrompt } from './TextPrompt.js';
 import { type LoginFlow, type Step, useLoginFlow } from './useLoginFlow.js';
 
@@ -91,9 +91,9 @@ function Body({ flow, importGateway }: { flow: LoginFlow; importGateway?: string
         </Box>
       );
     case 'browserStarting':
-      return <Busy label="Starting the browser login…" />;
+      return <Busy label={step.discovery.oauth !== undefined ? 'Registering hoop-mcp with the identity provider…' : 'Starting the browser login…'} />;
     case 'browserWaiting':
-      return <BrowserStep url={step.login.url} opened={step.login.opened} startedAt={step.startedAt} />;
+      return <BrowserStep url={step.login.url} opened={step.login.opened} startedAt={step.startedAt} callbackUrl={step.login.callbackUrl} />;
     case 'browserFailed':
       return <Problem title="The browser login did not finish" message={step.message} />;
     case 'apiKey':
@@ -148,7 +148,7 @@ export function LoginApp({ actions, defaultGateway, profile, importOffer, onDone
           ) : (
             <Text key="gateway">
               <Text color="green">✓</Text> Gateway <Text bold>{line.discovery.gateway}</Text>
-              <Text dimColor> · {methodName(line.discovery.authMethod)}</Text>
+              <Text dimColor> · {discoveryName(line.discovery)}</Text>
             </Text>
           )
         }

@@ -1,4 +1,4 @@
-import type { AuthMethod } from '../shared/login.js';
+import type { AuthMethod, GatewayDiscovery } from '../shared/login.js';
 import type { KeyHint } from './Footer.js';
 import type { Step } from './useLoginFlow.js';
 
@@ -10,6 +10,11 @@ export function isTextStep(step: Step): boolean {
 export function methodName(method: AuthMethod): string {
   if (method === 'local') return 'email and password';
   return `single sign-on (${method.toUpperCase()})`;
+}
+
+/** How this gateway will sign the user in: MCP OAuth when it offers it, else its own method. */
+export function discoveryName(discovery: GatewayDiscovery): string {
+  return discovery.oauth !== undefined ? `MCP OAuth 2.1 (${discovery.oauth.issuer})` : methodName(discovery.authMethod);
 }
 
 const quitEsc: KeyHint = { key: 'esc', label: 'quit' };

@@ -5,15 +5,10 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { createVault } from '../../src/app/settings.js';
-import { rememberProfile } from '../../src/app/config.js';
 import { listenForCallback } from '../../src/auth/browser-login.js';
-import { createLoginService, type LoginService } from '../../src/auth/login.js';
-import { createFetch } from '../../src/gateway/http.js';
-import { createLogger } from '../../src/shared/log.js';
-import { Redactor } from '../../src/shared/redact.js';
 import { BIN, tempHome } from '../helpers/bridge-process.js';
 import { cliAsync } from '../helpers/cli.js';
+import { loginService } from '../helpers/login.js';
 import { gatewayScope } from '../helpers/scope.js';
 
 const gateway = gatewayScope();
@@ -26,20 +21,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function service(home: string, callbackPort: number): LoginService {
-  return createLoginService({
-    profile: 'default',
-    fetch: createFetch(),
-    vault: createVault(home),
-    storeChoice: 'file',
-    logger: createLogger({ level: 'error', redactor: new Redactor(), stderr: { write: () => true } }),
-    userAgent: 'hoop-mcp/test',
-    allowHttp: false,
-    openBrowser: false,
-    callbackPort,
-    rememberProfile: (profile, gw, store) => rememberProfile(home, profile, { gateway: gw, credentialStore: store }),
-  });
-}
+const service = loginService;
 
 describe('login flows against the gateway fixture', () => {
   it('local: discovers the method, signs in, stores the token and remembers the profile', async () => {

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { accountFor, type StoredCredential } from '../../src/auth/credential.js';
+import { FileStore } from '../../src/auth/file-store.js';
+import type { LoginResult } from '../../src/shared/login.js';
+import { startOAuthServer, type OAuthServerFixture, type OAuthServerOptions } from '../fixtures/oauth-server.js';
+import { connectBridge, tempHome } from '../helpers/bridge-process.js';
+import { cliAsync } from '../helpers/cli.js';
+import { loginService } from '../helpers/login.js';
+import { clientScope, gatewayScope, resultText } from '../helpers/scope.js';
+
+const gateway = gatewayScope();
+const track = clientScope();
+const idps: OAuthServerFixture[] = [];
+afterEach(async () => {
+  for (const idp of idps.splice(0)) await idp.stop();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function setup(idpOpts: OAuthServerOptions = {}) {
+  const idp = await startOAuthServer({ staticClientId: 'hoop-static', ...idpOpts });
+  idps.push(idp);
+  const gw = await gateway({ mcpOAuth: { issuer: idp.url, clientId: 'hoop-static' } });
+  return { idp, gw };
+}
+
+/** `hoop-mcp login` through the MCP OAuth flow, the test acting as the browser. */
+async function oauthLogin(gwUrl: string, home: string): Promise<LoginResult> {
+  const login = loginService(home, 3587);
+  const discovery = await login.discover(gwUrl);
+  expect(discovery.oauth).toMatchObject({ resource: `${gwUrl}/api/mcp`, issuer: gwUrl });
+  const browser = await login.startBrowserLogin(discovery);
+  expect(browser.callbackUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+  expect(browser.callbackUrl).not.toContain(':3587/');
+  const page = await fetch(browser.url);
+  expect(await page.text()).toContain('Logged in to Hoop');
+  return browser.result;
+}
+
+async function stored(home: string, gw: string): Promise<StoredCredential> {
+  return JSON.parse((await new FileStore(home).get(accountFor('default', gw))) ?? '{}') as StoredCredential;
+}
+
+describe('MCP OAuth', () => {
+  it('login: PKCE, the resource indicator, the registration shim, a loopback port; access and refresh token stored together', async () => {
+    const { idp, gw } = await setup();
+    const home = tempHome();
+    const result = await oauthLogin(gw.url, home);
+    expect(result).toMatchObject({ gateway: gw.url, user: { email: 'oauth@example.com', groups: ['engineering'] }, store: 'file' });
+    expect(idp.authorizations).toEqual([expect.objectContaining({ clientId: 'hoop-static', resource: `${gw.url}/api/mcp` })]);
+    const cred = await stored(home, gw.url);
+    expect(cred).toMatchObject({ source: 'oauth', clientId: 'hoop-static', resource: `${gw.url}/api/mcp`, tokenEndpoint: `${idp.url}/token` });
+    expect(cred.refreshToken).toMatch(/^rt-/);
+    expect(Date.parse(cred.expiresAt ?? '')).toBeGreaterThan(Date.now());
+
+    const status = await cliAsync(['status', '--json'], { HOOP_MCP_HOME: home });
+    expect(status.status).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: true, user: { email: 'oauth@example.com' }, credential: { store: 'file', expiresAt: cred.expiresAt, oauth: { refreshToken: true, issuer: idp.url } }, backend: 'mcp' });
+    expect(status.stdout).not.toContain(cred.refreshToken);
+  });
+
+  it('a 401 on /api/mcp carries the challenge; hpk_ keys and hoop tokens still work on the same gateway', async () => {
+    const { gw } = await setup();
+    const res = await fetch(`${gw.url}/api/mcp`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain(`resource_metadata="${gw.url}/.well-known/oauth-protected-resource/api/mcp"`);
+    for (const token of ['hpk_testkey123', 'hoop-test-admin-token']) {
+      const { client } = track(await connectBridge({ args: ['--gateway', gw.url], env: { HOOP_TOKEN: token } }));
+      expect((await client.listTools()).tools.length).toBe(55);
+    }
+  });
+
+  it('serve refreshes across several access-token lifetimes and opens a new upstream session each time', async () => {
+    const { idp, gw } = await setup({ accessTokenSeconds: 2 });
+    const home = tempHome();
+    await oauthLogin(gw.url, home);
+    const { client, bridge } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    for (let i = 0; i < 4; i++) {
+      const r = await client.callTool({ name: 'me_get', arguments: {} });
+      expect(resultText(r)).toContain('oauth@example.com');
+      await sleep(1_500);
+    }
+    const refreshes = idp.grants.filter((g) => g.grant === 'refresh_token');
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    expect(refreshes.every((g) => g.ok)).toBe(true);
+    // identity is frozen at initialize: every refresh means a fresh session
+    expect(new Set(gw.initializations.map((i) => i.sessionId)).size).toBeGreaterThanOrEqual(refreshes.length);
+    expect((await stored(home, gw.url)).source).toBe('refreshed');
+    const cred = await stored(home, gw.url);
+    expect(bridge.stderrText).not.toContain(cred.refreshToken);
+    expect(bridge.stderrText).not.toContain(cred.token);
+  });
+
+  it('two instances refresh at once: one grant per rotation, no reuse of a spent refresh token, both keep working', async () => {
+    const { idp, gw } = await setup({ accessTokenSeconds: 2 });
+    const home = tempHome();
+    await oauthLogin(gw.url, home);
+    const a = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    const b = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    for (let i = 0; i < 3; i++) {
+      await sleep(1_800);
+      const [ra, rb] = await Promise.all([a.client.callTool({ name: 'me_get', arguments: {} }), b.client.callTool({ name: 'me_get', arguments: {} })]);
+      expect(resultText(ra)).toContain('oauth@example.com');
+      expect(resultText(rb)).toContain('oauth@example.com');
+    }
+    const refreshes = idp.grants.filter((g) => g.grant === 'refresh_token');
+    expect(refreshes.length).toBeGreaterThanOrEqual(2);
+    expect(refreshes.filter((g) => !g.ok)).toEqual([]);
+  });
+
+  it('a revoked refresh token: serve answers with what to do, and never opens a browser', async () => {
+    const { idp, gw } = await setup({ accessTokenSeconds: 2 });
+    const home = tempHome();
+    await oauthLogin(gw.url, home);
+    const { client, bridge } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    expect((await client.listTools()).tools.length).toBe(55);
+    idp.revokeRefreshTokens();
+    await sleep(2_200);
+    const r = await client.callTool({ name: 'me_get', arguments: {} });
+    expect(r.isError).toBe(true);
+    expect(resultText(r)).toMatch(/run: npx hoop-mcp login/);
+    expect(bridge.stderrText).toMatch(/could not renew the OAuth login.*invalid_grant.*run: npx hoop-mcp login/);
+    expect(idp.authorizations).toHaveLength(1);
+  });
+});
