@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
+
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { accountFor, type StoredCredential } from '../../src/auth/credential.js';
 import { FileStore } from '../../src/auth/file-store.js';
 import type { LoginResult } from '../../src/shared/login.js';
 import { startOAuthServer, type OAuthServerFixture, type OAuthServerOptions } from '../fixtures/oauth-server.js';
-import { connectBridge, tempHome } from '../helpers/bridge-process.js';
+import { BIN, connectBridge, tempHome } from '../helpers/bridge-process.js';
 import { cliAsync } from '../helpers/cli.js';
 import { loginService } from '../helpers/login.js';
 import { clientScope, gatewayScope, resultText } from '../helpers/scope.js';
@@ -58,6 +60,35 @@ describe('MCP OAuth', () => {
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: true, user: { email: 'oauth@example.com' }, credential: { store: 'file', expiresAt: cred.expiresAt, oauth: { refreshToken: true, issuer: idp.url } }, backend: 'mcp' });
     expect(status.stdout).not.toContain(cred.refreshToken);
+  });
+
+  it('login --oauth --no-browser from a shell, with a static --client-id: prints the URL, waits, stores', async () => {
+    const { idp, gw } = await setup();
+    const home = tempHome();
+    const child = spawn(process.execPath, [BIN, 'login', '--gateway', gw.url, '--oauth', '--no-browser', '--client-id', 'hoop-static', '--credential-store', 'file'], {
+      env: { PATH: process.env.PATH, HOOP_MCP_HOME: home },
+    });
+    child.stdin.end();
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const url = await new Promise<string>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const found = /^(http:\/\/127\.0\.0\.1:\d+\/authorize\S*)$/m.exec(stderr)?.[1];
+        if (found !== undefined) resolve(found);
+      });
+    });
+    expect(stderr).toMatch(/Open this URL in a browser to log in \(it comes back to http:\/\/127\.0\.0\.1:\d+\/callback\)/);
+    await fetch(url); // the test is the browser
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain(`Logged in to ${gw.url}`);
+    expect(idp.authorizations).toEqual([expect.objectContaining({ clientId: 'hoop-static', resource: `${gw.url}/api/mcp` })]);
+    // a static client needs no registration
+    expect(gw.requests.some((r) => r.path === '/api/mcp/oauth/register')).toBe(false);
+    expect((await stored(home, gw.url)).clientId).toBe('hoop-static');
+    expect(stdout + stderr).not.toMatch(/rt-|eyJ/);
   });
 
   it('a 401 on /api/mcp carries the challenge; hpk_ keys and hoop tokens still work on the same gateway', async () => {
