@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { CallToolResult } from '../shared/mcp.js';
-import { AuditBackend, pendingReviewId, type AuditRecord } from './audit-backend.js';
+import { pendingApproval } from './approval-notice.js';
+import { AuditBackend, type AuditRecord } from './audit-backend.js';
 import type { Backend } from './backend.js';
 
 const silent = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined, close: () => undefined };
@@ -31,8 +32,8 @@ describe('AuditBackend', () => {
     const envelope = { status: 'pending_approval', review_id: 'rev-1', session_id: 'rev-1' };
     const r = await record(async () => ({ content: [{ type: 'text', text: JSON.stringify(envelope) }] }));
     expect(r).toMatchObject({ tool: 'exec', client: 'cursor', outcome: 'ok', reviewId: 'rev-1' });
-    expect(pendingReviewId({ structuredContent: envelope })).toBe('rev-1');
-    expect(pendingReviewId({ content: [{ type: 'text', text: 'not json' }] })).toBeUndefined();
+    expect(pendingApproval({ structuredContent: envelope })?.review_id).toBe('rev-1');
+    expect(pendingApproval({ content: [{ type: 'text', text: 'not json' }] })).toBeUndefined();
   });
 
   it.each([

@@ -4,6 +4,7 @@ import { errorMessage, isAbortError } from '../shared/errors.js';
 import type { CallToolParams, CallToolResult } from '../shared/mcp.js';
 import type { Backend, CallContext } from './backend.js';
 import { DelegatingBackend } from './delegating-backend.js';
+import { pendingApproval } from './approval-notice.js';
 
 export type AuditOutcome = 'ok' | 'tool-error' | 'protocol-error' | 'cancelled';
 
@@ -54,7 +55,7 @@ export class AuditBackend extends DelegatingBackend {
     try {
       const result = await this.inner.callTool(params, ctx);
       outcome = ctx.signal.aborted ? 'cancelled' : result.isError === true ? 'tool-error' : 'ok';
-      reviewId = pendingReviewId(result);
+      reviewId = pendingApproval(result)?.review_id;
       return result;
     } catch (err) {
       if (ctx.signal.aborted || isAbortError(err)) outcome = 'cancelled';
@@ -83,26 +84,4 @@ export class AuditBackend extends DelegatingBackend {
     await this.inner.close();
   }
 
-}
-
-/** The review id of hoop's `pending_approval` envelope (JSON in the first text item, or structuredContent). */
-export function pendingReviewId(result: CallToolResult): string | undefined {
-  const candidates: unknown[] = [result.structuredContent];
-  const content = result.content;
-  if (Array.isArray(content)) {
-    for (const item of content) {
-      // Parse only what can be an envelope: a 20 MB result must not be parsed a second time.
-      if (typeof item === 'object' && item !== null && 'text' in item && typeof item.text === 'string' && item.text.startsWith('{') && item.text.includes('pending_approval')) {
-        try {
-          candidates.push(JSON.parse(item.text));
-        } catch {
-          // not JSON: not an envelope
-        }
-      }
-    }
-  }
-  for (const c of candidates) {
-    if (typeof c === 'object' && c !== null && 'status' in c && c.status === 'pending_approval' && 'review_id' in c && typeof c.review_id === 'string') return c.review_id;
-  }
-  return undefined;
 }
