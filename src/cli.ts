@@ -1,21 +1,36 @@
 import { Command, CommanderError } from 'commander';
 
-import { createApprovalsCommand } from './commands/approvals.js';
-import { createAuditCommand } from './commands/audit.js';
-import { createCallCommand } from './commands/call.js';
-import { createDoctorCommand } from './commands/doctor.js';
-import { createInstallCommand } from './commands/install.js';
-import { createLoginCommand } from './commands/login.js';
-import { createLogoutCommand } from './commands/logout.js';
-import { createServeCommand } from './commands/serve.js';
-import { createStatusCommand } from './commands/status.js';
-import { createToolsCommand } from './commands/tools.js';
 import { ExitError, GatewayError, UsageError, errorMessage } from './shared/errors.js';
 import { VERSION } from './shared/version.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
 
-export function createProgram(): Command {
+/**
+ * Every subcommand, loaded on demand: a client launching `hoop-mcp` pays for `serve` alone, not
+ * for the modules (and schemas) of login, approvals, doctor and the rest.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.js')).createServeCommand(),
+  login: async () => (await import('./commands/login.js')).createLoginCommand(),
+  logout: async () => (await import('./commands/logout.js')).createLogoutCommand(),
+  status: async () => (await import('./commands/status.js')).createStatusCommand(),
+  approvals: async () => (await import('./commands/approvals.js')).createApprovalsCommand(),
+  tools: async () => (await import('./commands/tools.js')).createToolsCommand(),
+  call: async () => (await import('./commands/call.js')).createCallCommand(),
+  audit: async () => (await import('./commands/audit.js')).createAuditCommand(),
+  install: async () => (await import('./commands/install.js')).createInstallCommand(),
+  doctor: async () => (await import('./commands/doctor.js')).createDoctorCommand(),
+};
+
+/** The commands argv needs: the one it names (commander reads the first argument), all for help, else serve. */
+function needed(argv: string[]): string[] {
+  const first = argv[2];
+  if (first !== undefined && first !== 'serve' && first in COMMANDS) return ['serve', first];
+  if (first === 'help' || argv.includes('-h') || argv.includes('--help')) return Object.keys(COMMANDS);
+  return ['serve'];
+}
+
+export async function createProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('hoop-mcp')
     .description('MCP on stdio for AI agents, relayed to a Hoop gateway under its governance')
     .version(VERSION, '-v, --version', 'print the version')
@@ -23,19 +38,10 @@ export function createProgram(): Command {
     .showHelpAfterError('(run hoop-mcp --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`hoop-mcp: ${text.replace(/^error: /, '')}`) });
-  for (const [command, opts] of [
-    [createServeCommand(), { isDefault: true }],
-    [createLoginCommand(), {}],
-    [createLogoutCommand(), {}],
-    [createStatusCommand(), {}],
-    [createApprovalsCommand(), {}],
-    [createToolsCommand(), {}],
-    [createCallCommand(), {}],
-    [createAuditCommand(), {}],
-    [createInstallCommand(), {}],
-    [createDoctorCommand(), {}],
-  ] as const) {
-    program.addCommand(command.copyInheritedSettings(program), opts);
+  const names = needed(argv);
+  const commands = await Promise.all(names.map((name) => COMMANDS[name]?.() ?? Promise.reject(new Error(`no command ${name}`))));
+  for (const [i, command] of commands.entries()) {
+    program.addCommand(command.copyInheritedSettings(program), names[i] === 'serve' ? { isDefault: true } : {});
     // nested commands (approvals wait) map their errors the same way
     for (const sub of command.commands) sub.copyInheritedSettings(command);
   }
@@ -45,7 +51,7 @@ export function createProgram(): Command {
 /** Parses argv, runs the command, and maps every failure to one exit code and one clean line. */
 export async function main(argv: string[], stderr: { write(s: string): unknown } = process.stderr): Promise<number> {
   try {
-    await createProgram().parseAsync(argv);
+    await (await createProgram(argv)).parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
