@@ -10,33 +10,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 import { runServe, serveOptionsFromFlags } from '../src/commands/serve.js';
+import { PipeTransport } from '../test/helpers/pipe-transport.js';
 import { TOKEN } from './harness.js';
-
-class PipeTransport implements Transport {
-  onmessage?: (m: JSONRPCMessage) => void;
-  private readonly buffer = new ReadBuffer();
-  constructor(
-    private readonly toBridge: PassThrough,
-    fromBridge: PassThrough,
-  ) {
-    fromBridge.on('data', (chunk: Buffer) => {
-      this.buffer.append(chunk);
-      for (let m = this.buffer.readMessage(); m !== null; m = this.buffer.readMessage()) this.onmessage?.(m);
-    });
-  }
-  async start(): Promise<void> {}
-  async send(m: JSONRPCMessage): Promise<void> {
-    this.toBridge.write(serializeMessage(m));
-  }
-  async close(): Promise<void> {
-    this.toBridge.end();
-  }
-}
 
 const [url, total = '10000'] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,13 +1,11 @@
 import { PassThrough } from 'node:stream';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 
 import { runServe, serveOptionsFromFlags } from '../../src/commands/serve.js';
 import { tempHome } from '../helpers/bridge-process.js';
+import { PipeTransport } from '../helpers/pipe-transport.js';
 import { gatewayScope } from '../helpers/scope.js';
 
 /**
@@ -17,30 +15,6 @@ import { gatewayScope } from '../helpers/scope.js';
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 15);
 const gateway = gatewayScope({ fixtureTools: true });
-
-class PipeTransport implements Transport {
-  onmessage?: (m: JSONRPCMessage) => void;
-  onclose?: () => void;
-  onerror?: (e: Error) => void;
-  private readonly buffer = new ReadBuffer();
-  constructor(
-    private readonly toBridge: PassThrough,
-    fromBridge: PassThrough,
-  ) {
-    fromBridge.on('data', (chunk: Buffer) => {
-      this.buffer.append(chunk);
-      for (let m = this.buffer.readMessage(); m !== null; m = this.buffer.readMessage()) this.onmessage?.(m);
-    });
-  }
-  async start(): Promise<void> {}
-  async send(m: JSONRPCMessage): Promise<void> {
-    this.toBridge.write(serializeMessage(m));
-  }
-  async close(): Promise<void> {
-    this.toBridge.end();
-    this.onclose?.();
-  }
-}
 
 function handles(): Record<string, number> {
   const counts: Record<string, number> = {};
