@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
+import type { FetchLike } from '../gateway/http.js';
 import { UsageError } from '../shared/errors.js';
+import type { Config } from './config.js';
 
 export interface TlsSettings {
   /** Extra CA certificates (PEM), added to Node's defaults. */
@@ -49,3 +51,14 @@ function checkPem(pem: string, what: string): string {
 
 export const INSECURE_WARNING =
   'HOOP_TLS_SKIP_VERIFY=true: TLS certificates are NOT verified. Anyone on the network path can read your token and every answer. Unset it as soon as you can.';
+
+/** TLS for a command run against a profile: --ca-file, else the CA recorded with the profile, else HOOP_TLSCA. */
+export function tlsFor(target: { config: Config; profile: string }, caFile: string | undefined, env: NodeJS.ProcessEnv = process.env): TlsSettings {
+  return resolveTls({ caFile: caFile ?? target.config.profiles[target.profile]?.caFile }, env);
+}
+
+/** The gateway fetch for these TLS settings. undici is imported here, on first need: `serve` starts without it. */
+export async function gatewayFetch(tls: TlsSettings): Promise<FetchLike> {
+  const { createDispatcher, createFetch } = await import('../gateway/http.js');
+  return createFetch(createDispatcher(tls));
+}

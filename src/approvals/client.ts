@@ -1,10 +1,9 @@
 import { z } from 'zod';
 
 import { apiPath, RestStatusError, type RestApi } from '../gateway/rest.js';
+import { fetchIdentity } from '../gateway/identity.js';
 import { errorMessage, GatewayError, isAbortError } from '../shared/errors.js';
 import { ReviewSchema, ReviewSessionSchema, toReviewItem, type DecideOutcome, type Review, type ReviewItem, type ReviewSession, type Verdict } from '../shared/review.js';
-
-const UserInfoSchema = z.looseObject({ email: z.string() });
 
 /** Sessions read per poll at most: `GET /api/reviews` is the whole org's history, unpaginated. */
 const MAX_SESSION_READS = 40;
@@ -35,8 +34,7 @@ export class ReviewsClient {
 
   /** The signed-in user's email (for --mine). */
   async whoami(signal: AbortSignal): Promise<string> {
-    const { data } = await this.rest.request('GET', '/userinfo', { signal });
-    return parse(UserInfoSchema, data, 'GET /api/userinfo').email;
+    return (await fetchIdentity(this.rest, signal)).email;
   }
 
   /**

@@ -1,10 +1,10 @@
-import { z } from 'zod';
 
 import { Credentials } from '../gateway/credentials.js';
 import type { FetchLike } from '../gateway/http.js';
 import { authorizationUrl, checkMcpToken, createPkce, discoverMcpOAuth, registerClient, requestToken, type OAuthClient } from '../gateway/oauth.js';
 import { fetchAuthMethod, fetchLoginUrl, localLogin } from '../gateway/public.js';
 import { RestClient } from '../gateway/rest.js';
+import { fetchGatewayVersion, fetchIdentity } from '../gateway/identity.js';
 import { parseGatewayUrl } from '../gateway/url.js';
 import { errorMessage } from '../shared/errors.js';
 import { jwtClaims } from '../shared/jwt.js';
@@ -33,13 +33,6 @@ export interface LoginDeps {
   rememberProfile(profile: string, gateway: string, store: 'keychain' | 'file'): Promise<void>;
 }
 
-const UserInfoSchema = z.looseObject({
-  email: z.string(),
-  name: z.string().optional(),
-  groups: z.array(z.string()).nullable().optional(),
-});
-const ServerInfoSchema = z.looseObject({ version: z.string().optional() });
-
 export interface LoginService extends LoginActions {
   /** Validates a token obtained any way (stdin, import), stores it, remembers the profile. */
   finish(gateway: string, token: string, source: StoredCredential['source']): Promise<LoginResult>;
@@ -56,13 +49,8 @@ export function createLoginService(deps: LoginDeps): LoginService {
     const credentials = new Credentials(redactor);
     credentials.use(token, 'env');
     const rest = new RestClient({ base: gateway, gateway, fetch: deps.fetch, credentials, userAgent: deps.userAgent, logger: deps.logger });
-    const info = UserInfoSchema.safeParse((await rest.request('GET', '/userinfo', { signal: signal() })).data);
-    if (!info.success) throw new Error(`${gateway} answered /api/userinfo with an unexpected shape`);
-    const version = await rest
-      .request('GET', '/serverinfo', { signal: signal(10_000) })
-      .then((r) => ServerInfoSchema.safeParse(r.data).data?.version)
-      .catch(() => undefined);
-    const user: LoginIdentity = { email: info.data.email, groups: info.data.groups ?? [], ...(info.data.name !== undefined ? { name: info.data.name } : {}) };
+    const user = await fetchIdentity(rest, signal());
+    const version = await fetchGatewayVersion(rest, signal(10_000));
     // The gateway may have rotated the token while we asked: keep the newest.
     const current = credentials.current() ?? token;
     return store({ version: 1, gateway, token: current, source, savedAt: new Date().toISOString() }, user, version);

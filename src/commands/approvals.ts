@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 
 import { createVault, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
-import { resolveTls } from '../app/tls.js';
+import { gatewayFetch, tlsFor } from '../app/tls.js';
 import { ReviewsClient } from '../approvals/client.js';
 import { waitForReview, type WaitOutcome } from '../approvals/wait.js';
 import { watchReviews, matchesFilter, type ReviewFilter } from '../approvals/watch.js';
@@ -197,7 +197,7 @@ function waitFailure(err: unknown): never {
 async function connect(flags: ConnectFlags): Promise<ReviewsClient> {
   const target: Target = await resolveTarget(flags);
   if (target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url>, set HOOP_APIURL, or run: npx hoop-mcp login');
-  const tls = resolveTls({ caFile: flags.caFile ?? target.config.profiles[target.profile]?.caFile });
+  const tls = tlsFor(target, flags.caFile);
   const vault = createVault(target.home);
   const resolved = await resolveToken(target, vault);
   if (resolved === undefined) throw new GatewayError('not-logged-in', `not logged in to ${target.gateway.base}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);
@@ -209,11 +209,9 @@ async function connect(flags: ConnectFlags): Promise<ReviewsClient> {
     const store = resolved.origin;
     credentials.onRotate((token) => void storeRotatedToken(target, vault, stored, store, token).catch(() => undefined));
   }
-  // undici loads only here: `serve` must start without it.
-  const { createDispatcher, createFetch } = await import('../gateway/http.js');
   const logger = createLogger({ level: 'error', redactor, stderr: { write: () => true } });
   const base = target.gateway.base;
-  const rest = new RestClient({ base, gateway: base, fetch: createFetch(createDispatcher(tls)), credentials, userAgent: USER_AGENT, logger });
+  const rest = new RestClient({ base, gateway: base, fetch: await gatewayFetch(tls), credentials, userAgent: USER_AGENT, logger });
   return new ReviewsClient(rest, base);
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 
 import { resolveTarget, type Target } from '../app/settings.js';
-import { resolveTls, type TlsSettings } from '../app/tls.js';
+import { gatewayFetch, resolveTls, type TlsSettings } from '../app/tls.js';
 import { networkError } from '../gateway/errors.js';
 import type { FetchLike } from '../gateway/http.js';
 import { discard } from '../gateway/request.js';
@@ -50,7 +50,6 @@ export function createDoctorCommand(runF: (opts: DoctorOptions) => Promise<void>
       const target = await resolveTarget(flags);
       const caFile = flags.caFile ?? target.config.profiles[target.profile]?.caFile;
       const tls = resolveTls({ caFile });
-      const { createDispatcher, createFetch } = await import('../gateway/http.js');
       // serve gets the same target, so the check runs what the MCP client would run
       const passOn = [
         ...(flags.profile !== undefined ? ['--profile', flags.profile] : []),
@@ -63,7 +62,7 @@ export function createDoctorCommand(runF: (opts: DoctorOptions) => Promise<void>
         tls,
         caSource: caFile !== undefined ? `--ca-file ${caFile}` : (process.env.HOOP_TLSCA ?? '') !== '' ? 'HOOP_TLSCA' : undefined,
         json: flags.json === true,
-        fetch: createFetch(createDispatcher(tls)),
+        fetch: await gatewayFetch(tls),
         env: process.env,
         nodeVersion: process.versions.node,
         serve: { command: process.execPath, args: [BIN, 'serve', '--log-level', 'error', ...passOn], timeoutMs: 20_000 },

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 
 import { rememberProfile } from '../app/config.js';
 import { createVault, resolveTarget, type Target } from '../app/settings.js';
-import { INSECURE_WARNING, resolveTls } from '../app/tls.js';
+import { gatewayFetch, INSECURE_WARNING, resolveTls } from '../app/tls.js';
 import { DEFAULT_CALLBACK_PORT } from '../auth/browser-login.js';
 import { readHoopCliLogin } from '../auth/hoop-cli-config.js';
 import { createLoginService, type LoginService } from '../auth/login.js';
@@ -67,13 +67,11 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
       }
       if ((mode.kind === 'stdin' || mode.kind === 'oauth') && target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url> or set HOOP_APIURL');
       const tls = resolveTls(flags);
-      // undici loads only for commands that talk to the gateway: `serve` must start without it.
-      const { createDispatcher, createFetch } = await import('../gateway/http.js');
       const stderr = process.stderr;
       if (tls.insecure) stderr.write(`hoop-mcp: warning: ${INSECURE_WARNING}\n`);
       const service = createLoginService({
         profile: target.profile,
-        fetch: createFetch(createDispatcher(tls)),
+        fetch: await gatewayFetch(tls),
         vault: createVault(target.home),
         storeChoice: flags.credentialStore,
         // Silent while the TUI owns the terminal: a stray line would garble its frames.

@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 
 import { createLogger, LOG_LEVELS, type LogLevel } from '../shared/log.js';
-import { INSECURE_WARNING, resolveTls, type TlsSettings } from '../app/tls.js';
+import { gatewayFetch, INSECURE_WARNING, tlsFor, type TlsSettings } from '../app/tls.js';
 import { createVault, parseLogLevel, parseTimeout, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
 import { freshOf, storedTokenReloader } from '../app/token-refresh.js';
 import { Credentials, type TokenOrigin } from '../gateway/credentials.js';
@@ -61,7 +61,7 @@ export async function serveOptionsFromFlags(flags: ServeFlags, env: NodeJS.Proce
   const target = await resolveTarget(flags, env);
   return {
     target,
-    tls: resolveTls({ caFile: flags.caFile ?? target.config.profiles[target.profile]?.caFile }, env),
+    tls: tlsFor(target, flags.caFile, env),
     backend,
     timeoutMs: parseTimeout(flags.timeout),
     logLevel: parseLogLevel(flags.logLevel, env),
@@ -88,6 +88,8 @@ export async function runServe(opts: ServeOptions): Promise<void> {
   const credentials = new Credentials(redactor);
   const { target } = opts;
   const vault = createVault(target.home);
+  // One dispatcher for every token refresh of this process, built on the first one.
+  let refreshFetch: ReturnType<typeof gatewayFetch> | undefined;
   // Read in parallel with the handshake: `initialize` never waits for the keychain.
   const credentialsReady = resolveToken(target, vault, opts.env).then(
     (resolved) => {
@@ -98,10 +100,7 @@ export async function runServe(opts: ServeOptions): Promise<void> {
             vault,
             env: opts.env,
             // serve never opens a browser: a refused refresh ends in "run: npx hoop-mcp login"
-            fetch: async () => {
-              const http = await import('../gateway/http.js');
-              return http.createFetch(http.createDispatcher(opts.tls));
-            },
+            fetch: () => (refreshFetch ??= gatewayFetch(opts.tls)),
             secret: (value) => redactor.add(value),
             warn: (message) => logger.warn(message),
           }),

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
-import { z } from 'zod';
 
 import { createVault, resolveTarget, resolveToken, type Target } from '../app/settings.js';
-import { resolveTls } from '../app/tls.js';
+import { gatewayFetch, tlsFor } from '../app/tls.js';
 import { freshOf, isOAuth, storedTokenReloader } from '../app/token-refresh.js';
 import { McpHttp } from '../bridge/relay/mcp-http.js';
 import { UpstreamSession } from '../bridge/relay/session.js';
@@ -10,6 +9,7 @@ import { describeDrift, diff, PinStore } from '../bridge/pins.js';
 import { Credentials } from '../gateway/credentials.js';
 import type { FetchLike } from '../gateway/http.js';
 import { RestClient } from '../gateway/rest.js';
+import { fetchGatewayVersion, fetchIdentity } from '../gateway/identity.js';
 import { ExitError, GatewayError, errorMessage } from '../shared/errors.js';
 import { jwtClaims, jwtExpiry } from '../shared/jwt.js';
 import { createLogger } from '../shared/log.js';
@@ -42,8 +42,6 @@ export interface StatusOptions {
   out: { write(s: string): unknown };
 }
 
-const UserInfoSchema = z.looseObject({ email: z.string(), name: z.string().optional(), groups: z.array(z.string()).nullable().optional() });
-
 /** The flags of `status` and `doctor`: which gateway to check, and how to print. */
 export interface CheckFlags {
   profile?: string;
@@ -67,9 +65,7 @@ export function createStatusCommand(runF: (opts: StatusOptions) => Promise<void>
     .description('show the gateway, profile, user, where the credential is, and what the bridge would serve')
     .action(async (flags: CheckFlags) => {
       const target = await resolveTarget(flags);
-      const { createDispatcher, createFetch } = await import('../gateway/http.js');
-      const tls = resolveTls({ caFile: flags.caFile ?? target.config.profiles[target.profile]?.caFile });
-      await runF({ target, json: flags.json === true, fetch: createFetch(createDispatcher(tls)), out: process.stdout });
+      await runF({ target, json: flags.json === true, fetch: await gatewayFetch(tlsFor(target, flags.caFile)), out: process.stdout });
     });
 }
 
@@ -128,16 +124,12 @@ export async function collectStatus(opts: Pick<StatusOptions, 'target' | 'fetch'
   }
   report.credential = { store: resolved.origin, expiresAt: credentialExpiry(resolved.token, credential?.expiresAt) };
   try {
-    const info = UserInfoSchema.parse((await rest.request('GET', '/userinfo', { signal: AbortSignal.timeout(15_000) })).data);
-    report.user = { email: info.email, groups: info.groups ?? [], ...(info.name !== undefined ? { name: info.name } : {}) };
+    report.user = await fetchIdentity(rest, AbortSignal.timeout(15_000));
     report.loggedIn = true;
   } catch (err) {
     return { ...report, problem: describe(err) };
   }
-  report.gatewayVersion = await rest
-    .request('GET', '/serverinfo', { signal: AbortSignal.timeout(10_000) })
-    .then((r) => z.looseObject({ version: z.string() }).safeParse(r.data).data?.version ?? null)
-    .catch(() => null);
+  report.gatewayVersion = (await fetchGatewayVersion(rest, AbortSignal.timeout(10_000))) ?? null;
   await probeBackend(report, new McpHttp({ ...requester, endpoint: target.gateway.mcpEndpoint }), logger, new PinStore(target.home, target.gateway.base));
   return report;
 }

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 
 import { resolveTarget, type Target } from '../app/settings.js';
-import { resolveTls } from '../app/tls.js';
+import { tlsFor } from '../app/tls.js';
 import { BACKEND_CHOICES, type Backend, type BackendChoice } from '../bridge/backend.js';
 import { diff, PinStore, type CatalogDrift } from '../bridge/pins.js';
 import { PolicyBackend } from '../bridge/policy-backend.js';
@@ -52,7 +52,7 @@ export async function shellTarget(flags: ToolsFlags, clientName: string, logger:
   const target = await resolveTarget(flags);
   const { gateway } = target;
   if (gateway === undefined) throw new UsageError('no Hoop gateway configured: pass --gateway <url> or run: npx hoop-mcp login');
-  const tls = resolveTls({ caFile: flags.caFile ?? target.config.profiles[target.profile]?.caFile });
+  const tls = tlsFor(target, flags.caFile);
   const open = (governed = false): Promise<Backend> =>
     openShellBackend({
       target,

@@ -2,10 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { GatewayError, isAbortError } from '../shared/errors.js';
+import { GatewayError } from '../shared/errors.js';
 import type { OAuthServer } from '../shared/login.js';
-import { LOGIN_HINT, networkError } from './errors.js';
+import { LOGIN_HINT } from './errors.js';
 import type { FetchLike, FetchResponse } from './http.js';
+import { send } from './request.js';
 import type { GatewayUrl } from './url.js';
 import { LATEST_PROTOCOL_VERSION } from '../shared/mcp.js';
 import { VERSION } from '../shared/version.js';
@@ -57,13 +58,9 @@ export class OAuthGrantError extends GatewayError {
   }
 }
 
-async function send(fetch: FetchLike, url: URL, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }): Promise<FetchResponse> {
-  try {
-    return await fetch(url, { method: init.method, headers: { accept: 'application/json', 'user-agent': 'hoop-mcp', ...init.headers }, signal: init.signal, ...(init.body !== undefined ? { body: init.body } : {}) });
-  } catch (err) {
-    if (isAbortError(err) || init.signal.aborted) throw err;
-    throw networkError(err, url.origin);
-  }
+function sendJson(fetch: FetchLike, url: URL, init: { method: string; headers?: Record<string, string>; body?: string; signal: AbortSignal }): Promise<FetchResponse> {
+  const headers = { accept: 'application/json', 'user-agent': 'hoop-mcp', ...init.headers };
+  return send(fetch, url, { method: init.method, headers, signal: init.signal, ...(init.body !== undefined ? { body: init.body } : {}) }, url.origin);
 }
 
 async function jsonOf(res: FetchResponse): Promise<unknown> {
@@ -97,11 +94,11 @@ function wellKnown(issuer: string): URL[] {
  * gateway does not offer OAuth (hoop tokens and `hpk_` keys only).
  */
 export async function discoverMcpOAuth(fetch: FetchLike, gateway: GatewayUrl, signal: AbortSignal): Promise<OAuthServer | undefined> {
-  const probe = await send(fetch, gateway.mcpEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}', signal });
+  const probe = await sendJson(fetch, gateway.mcpEndpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}', signal });
   await probe.body?.cancel().catch(() => undefined);
   const endpoint = gateway.mcpEndpoint;
   const metadata = resourceMetadataUrl(probe.headers.get('www-authenticate')) ?? `${endpoint.origin}/.well-known/oauth-protected-resource${endpoint.pathname}`;
-  const res = await send(fetch, new URL(metadata), { method: 'GET', signal });
+  const res = await sendJson(fetch, new URL(metadata), { method: 'GET', signal });
   if (res.status !== 200) {
     await res.body?.cancel().catch(() => undefined);
     return undefined;
@@ -110,7 +107,7 @@ export async function discoverMcpOAuth(fetch: FetchLike, gateway: GatewayUrl, si
   if (!resource.success) throw new GatewayError('malformed', `${metadata} is not OAuth protected-resource metadata`);
   const issuer = resource.data.authorization_servers[0] ?? '';
   for (const url of wellKnown(issuer)) {
-    const as = await send(fetch, url, { method: 'GET', signal });
+    const as = await sendJson(fetch, url, { method: 'GET', signal });
     if (as.status !== 200) {
       await as.body?.cancel().catch(() => undefined);
       continue;
@@ -142,7 +139,7 @@ export async function registerClient(fetch: FetchLike, server: OAuthServer, redi
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
   });
-  const res = await send(fetch, new URL(server.registrationEndpoint), { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
+  const res = await sendJson(fetch, new URL(server.registrationEndpoint), { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal });
   const parsed = RegistrationSchema.safeParse(await jsonOf(res));
   if (res.status !== 201 && res.status !== 200) throw new GatewayError('http-error', `client registration at ${server.registrationEndpoint} failed (HTTP ${res.status})`, res.status);
   if (!parsed.success) throw new GatewayError('malformed', `client registration at ${server.registrationEndpoint} sent no client_id`);
@@ -186,7 +183,7 @@ export async function requestToken(fetch: FetchLike, tokenEndpoint: string, clie
   if (client.clientSecret !== undefined) {
     headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64')}`;
   }
-  const res = await send(fetch, new URL(tokenEndpoint), { method: 'POST', headers, body: form.toString(), signal });
+  const res = await sendJson(fetch, new URL(tokenEndpoint), { method: 'POST', headers, body: form.toString(), signal });
   const body = await jsonOf(res);
   if (res.status !== 200) {
     const err = TokenErrorSchema.safeParse(body);
@@ -210,7 +207,7 @@ export async function requestToken(fetch: FetchLike, tokenEndpoint: string, clie
 export async function checkMcpToken(fetch: FetchLike, gateway: GatewayUrl, token: string, signal: AbortSignal): Promise<void> {
   const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'hoop-mcp login', version: VERSION } } };
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
-  const res = await send(fetch, gateway.mcpEndpoint, { method: 'POST', headers, body: JSON.stringify(init), signal });
+  const res = await sendJson(fetch, gateway.mcpEndpoint, { method: 'POST', headers, body: JSON.stringify(init), signal });
   await res.body?.cancel().catch(() => undefined);
   if (res.status === 401 || res.status === 403) {
     const why = /error_description="([^"]*)"/.exec(res.headers.get('www-authenticate') ?? '')?.[1];
@@ -219,7 +216,7 @@ export async function checkMcpToken(fetch: FetchLike, gateway: GatewayUrl, token
   if (res.status !== 200) throw new GatewayError('http-error', `the gateway answered the token check at /api/mcp with HTTP ${res.status}`, res.status);
   const session = res.headers.get('mcp-session-id');
   if (session !== null) {
-    const bye = await send(fetch, gateway.mcpEndpoint, { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'mcp-session-id': session }, signal }).catch(() => undefined);
+    const bye = await sendJson(fetch, gateway.mcpEndpoint, { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'mcp-session-id': session }, signal }).catch(() => undefined);
     await bye?.body?.cancel().catch(() => undefined);
   }
 }

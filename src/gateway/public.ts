@@ -1,29 +1,21 @@
 import { z } from 'zod';
 
-import { GatewayError, isAbortError } from '../shared/errors.js';
+import { GatewayError } from '../shared/errors.js';
 import type { AuthMethod } from '../shared/login.js';
-import { gatewayDetail, networkError, statusError } from './errors.js';
+import { gatewayDetail, statusError } from './errors.js';
 import type { FetchLike, FetchResponse } from './http.js';
+import { send } from './request.js';
 
 /** The routes a client calls before it has a token: hoop's login handshake. */
 
 const PublicInfoSchema = z.looseObject({ auth_method: z.string().optional(), setup_required: z.boolean().optional() });
 const LoginUrlSchema = z.looseObject({ login_url: z.string().url() });
 
-async function send(fetch: FetchLike, gateway: string, path: string, init: { method: string; body?: unknown; signal: AbortSignal }): Promise<FetchResponse> {
+function sendPublic(fetch: FetchLike, gateway: string, path: string, init: { method: string; body?: unknown; signal: AbortSignal }): Promise<FetchResponse> {
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'hoop-mcp' };
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  try {
-    return await fetch(new URL(`${gateway}/api${path}`), {
-      method: init.method,
-      headers,
-      signal: init.signal,
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-  } catch (err) {
-    if (isAbortError(err) || init.signal.aborted) throw err;
-    throw networkError(err, gateway);
-  }
+  const body = init.body !== undefined ? { body: JSON.stringify(init.body) } : {};
+  return send(fetch, new URL(`${gateway}/api${path}`), { method: init.method, headers, signal: init.signal, ...body }, gateway);
 }
 
 async function json(res: FetchResponse, gateway: string, what: string): Promise<unknown> {
@@ -37,7 +29,7 @@ async function json(res: FetchResponse, gateway: string, what: string): Promise<
 
 /** `GET /api/publicserverinfo`: how this gateway authenticates people. */
 export async function fetchAuthMethod(fetch: FetchLike, gateway: string, signal: AbortSignal): Promise<AuthMethod> {
-  const res = await send(fetch, gateway, '/publicserverinfo', { method: 'GET', signal });
+  const res = await sendPublic(fetch, gateway, '/publicserverinfo', { method: 'GET', signal });
   if (res.status === 404) throw new GatewayError('http-error', `${gateway} does not look like a Hoop gateway (no /api/publicserverinfo); check the URL`, 404);
   if (res.status !== 200) throw statusError(res.status, gateway, gatewayDetail(await res.text(), res.headers.get('content-type') ?? undefined));
   const parsed = PublicInfoSchema.safeParse(await json(res, gateway, '/api/publicserverinfo'));
@@ -49,7 +41,7 @@ export async function fetchAuthMethod(fetch: FetchLike, gateway: string, signal:
 
 /** `POST /api/localauth/login`: the token comes back in the `Token` header. */
 export async function localLogin(fetch: FetchLike, gateway: string, email: string, password: string, signal: AbortSignal): Promise<string> {
-  const res = await send(fetch, gateway, '/localauth/login', { method: 'POST', body: { email, password }, signal });
+  const res = await sendPublic(fetch, gateway, '/localauth/login', { method: 'POST', body: { email, password }, signal });
   const detail = res.status === 200 ? undefined : gatewayDetail(await res.text(), res.headers.get('content-type') ?? undefined);
   if (res.status === 401) throw new GatewayError('unauthorized', 'wrong email or password', 401);
   if (res.status === 404) throw new GatewayError('unauthorized', `no user with the email ${email} on this gateway`, 404);
@@ -62,7 +54,7 @@ export async function localLogin(fetch: FetchLike, gateway: string, email: strin
 
 /** `GET /api/login` (OIDC) or `/api/saml/login`: the identity provider's URL for the browser. */
 export async function fetchLoginUrl(fetch: FetchLike, gateway: string, method: 'oidc' | 'saml', signal: AbortSignal): Promise<string> {
-  const res = await send(fetch, gateway, method === 'saml' ? '/saml/login' : '/login', { method: 'GET', signal });
+  const res = await sendPublic(fetch, gateway, method === 'saml' ? '/saml/login' : '/login', { method: 'GET', signal });
   if (res.status !== 200) throw statusError(res.status, gateway, gatewayDetail(await res.text(), res.headers.get('content-type') ?? undefined));
   const parsed = LoginUrlSchema.safeParse(await json(res, gateway, 'the login request'));
   if (!parsed.success) throw new GatewayError('malformed', `${gateway} did not send a login URL`);

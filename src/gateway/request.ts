@@ -49,19 +49,23 @@ async function attempt(r: GatewayRequester, url: URL, init: Omit<FetchInit, 'hea
     throw new GatewayError('not-logged-in', `not logged in to ${r.gateway}; ${LOGIN_HINT} (or set HOOP_TOKEN)`);
   }
   const headers = { ...authHeaders(token), 'user-agent': r.userAgent, ...(r.userClient !== undefined ? { 'user-client': r.userClient } : {}), ...init.headers };
-  let res: FetchResponse;
-  try {
-    res = await r.fetch(url, { ...init, headers });
-  } catch (err) {
-    if (isAbortError(err) || init.signal.aborted) throw err;
-    throw networkError(err, r.gateway);
-  }
+  const res = await send(r.fetch, url, { ...init, headers }, r.gateway);
   const rotated = headerValue(res.headers.get('x-new-access-token'));
   if (rotated !== undefined) {
     r.logger.info('the gateway rotated the access token; using the new one from now on');
     r.credentials.rotate(rotated);
   }
   return res;
+}
+
+/** One request; a network failure becomes a GatewayError that names `where` and says what to check. */
+export async function send(fetch: FetchLike, url: URL, init: FetchInit, where: string): Promise<FetchResponse> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if (isAbortError(err) || init.signal.aborted) throw err;
+    throw networkError(err, where);
+  }
 }
 
 /** The gateway's own words about a failed request (`{"message": …}` or a short text). */
