@@ -12,6 +12,7 @@ const PendingApprovalSchema = z.looseObject({
   review_url: z.string().optional(),
 });
 type PendingApproval = z.infer<typeof PendingApprovalSchema>;
+const TextItemSchema = z.looseObject({ type: z.literal('text'), text: z.string() });
 
 /** MCP logging levels, least severe first. */
 const LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
@@ -20,12 +21,22 @@ const SetLevelSchema = z.looseObject({ level: z.enum(LEVELS) });
 
 export const APPROVALS_HINT = 'npx hoop-mcp approvals';
 
+/** Per result object: the notice and the audit trail both ask, and a result can be 20 MB of text. */
+const envelopes = new WeakMap<CallToolResult, PendingApproval | undefined>();
+
 /** The envelope in a tool result, from structuredContent or a JSON text item; undefined otherwise. */
 export function pendingApproval(result: CallToolResult): PendingApproval | undefined {
+  if (envelopes.has(result)) return envelopes.get(result);
+  const found = findEnvelope(result);
+  envelopes.set(result, found);
+  return found;
+}
+
+function findEnvelope(result: CallToolResult): PendingApproval | undefined {
   const candidates: unknown[] = [result.structuredContent];
   const content = Array.isArray(result.content) ? (result.content as unknown[]) : [];
   for (const item of content) {
-    const text = z.looseObject({ type: z.literal('text'), text: z.string() }).safeParse(item);
+    const text = TextItemSchema.safeParse(item);
     if (!text.success || !text.data.text.includes('pending_approval')) continue;
     try {
       candidates.push(JSON.parse(text.data.text));
