@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 
 import { createLogger, LOG_LEVELS, type LogLevel } from '../shared/log.js';
 import { gatewayFetch, INSECURE_WARNING, tlsFor, type TlsSettings } from '../app/tls.js';
-import { createVault, parseLogLevel, parseTimeout, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
+import { createVault, DEFAULT_TIMEOUT_SECONDS, parseLogLevel, parseTimeout, resolveTarget, resolveToken, storeRotatedToken, type Target } from '../app/settings.js';
 import { freshOf, storedTokenReloader } from '../app/token-refresh.js';
 import { Credentials, type TokenOrigin } from '../gateway/credentials.js';
 import { BACKEND_CHOICES, type BackendChoice, type ClientChannel } from '../bridge/backend.js';
@@ -49,7 +49,7 @@ export function addServeOptions(cmd: Command): Command {
     .option('--gateway <url>', 'Hoop gateway base URL (default: $HOOP_APIURL, else the profile\'s)')
     .option('--profile <name>', 'which stored login to use (default: $HOOP_MCP_PROFILE, else the default profile)')
     .addOption(new Option('--backend <kind>', 'auto: the gateway\'s /api/mcp; mcp: only that; rest: tools over the REST API').choices(BACKEND_CHOICES).default('auto'))
-    .option('--timeout <seconds>', 'give up on a call after this long without progress', '120')
+    .option('--timeout <seconds>', 'give up on a call after this long without progress', String(DEFAULT_TIMEOUT_SECONDS))
     .addOption(new Option('--log-level <level>', 'log verbosity (default: $HOOP_MCP_LOG_LEVEL or info)').choices(LOG_LEVELS))
     .option('--log-file <path>', 'append logs to this file instead of stderr')
     .option('--ca-file <path>', 'trust this CA certificate (PEM) for the gateway (default: the profile\'s, else $HOOP_TLSCA)')
