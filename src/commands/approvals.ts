@@ -13,6 +13,7 @@ import { createLogger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
 import { ageOf, compareReviews, describeType, preview, REVIEW_STATUSES, type ReviewChange, type ReviewItem } from '../shared/review.js';
 import { USER_AGENT } from '../shared/version.js';
+import { importTui } from './tui.js';
 
 /** `approvals wait`: 0 approved, 1 rejected or revoked, 2 timed out; then as `status` does. */
 export const WAIT_EXIT = { approved: 0, rejected: 1, timeout: 2, notLoggedIn: 3, failed: 4 } as const;
@@ -144,7 +145,7 @@ export async function runApprovals(opts: ApprovalsOptions): Promise<void> {
     return;
   }
   const [{ renderApprovals }, { openBrowser }, { desktopNotify }] = await Promise.all([
-    import('../tui/render-approvals.js'),
+    importTui(() => import('../tui/render-approvals.js')),
     import('../auth/browser-login.js'),
     import('../approvals/notify.js'),
   ]);

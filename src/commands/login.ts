@@ -11,6 +11,7 @@ import { ExitError, UsageError } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
 import type { LoginResult } from '../shared/login.js';
 import { Redactor } from '../shared/redact.js';
+import { importTui } from './tui.js';
 import { USER_AGENT } from '../shared/version.js';
 
 export interface LoginOptions {
@@ -109,7 +110,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     result = await service.finish(found.gateway, found.token, 'hoop-cli-import');
   } else {
     const found = await readHoopCliLogin();
-    const { renderLogin } = await import('../tui/render-login.js');
+    const { renderLogin } = await importTui(() => import('../tui/render-login.js'));
     result = await renderLogin({
       actions: service,
       profile: target.profile,

@@ -16,7 +16,8 @@ describe.runIf(HAS_TMUX)('hoop-mcp login in a real terminal', () => {
   it('signs in with email and password, never shows the password, and stores the credential', async () => {
     const gw = await gateway();
     const home = tempHome();
-    const command = `env HOOP_MCP_HOME=${home} ${process.execPath} ${BIN} login --credential-store file --gateway ${gw.url}; echo EXIT=$?; sleep 30`;
+    // CI=true as on CI machines: a terminal still gets every frame
+    const command = `env CI=true HOOP_MCP_HOME=${home} ${process.execPath} ${BIN} login --credential-store file --gateway ${gw.url}; echo EXIT=$?; sleep 30`;
     term.start(command);
 
     await waitFor(`? Gateway URL ${gw.url}`);
