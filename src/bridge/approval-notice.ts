@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import type { Logger } from '../shared/log.js';
 import type { Params } from '../shared/jsonrpc.js';
-import type { CallToolParams, CallToolResult, Tool } from '../shared/mcp.js';
+import { RawToolResult, type CallToolParams, type CallToolResult, type Tool, type ToolResult } from '../shared/mcp.js';
 import type { Backend, CallContext, ClientChannel } from './backend.js';
 
 /** hoop's exec envelope when a review holds the command (hoop-mcp-tools.md §4.3). */
@@ -25,7 +25,9 @@ export const APPROVALS_HINT = 'npx hoop-mcp approvals';
 const envelopes = new WeakMap<CallToolResult, PendingApproval | undefined>();
 
 /** The envelope in a tool result, from structuredContent or a JSON text item; undefined otherwise. */
-export function pendingApproval(result: CallToolResult): PendingApproval | undefined {
+export function pendingApproval(result: ToolResult): PendingApproval | undefined {
+  // The relay keeps a result as bytes only when it cannot hold an envelope.
+  if (result instanceof RawToolResult) return undefined;
   if (envelopes.has(result)) return envelopes.get(result);
   const found = findEnvelope(result);
   envelopes.set(result, found);
@@ -74,7 +76,7 @@ export class ApprovalNoticeBackend implements Backend {
     return this.inner.listTools(signal);
   }
 
-  async callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult> {
+  async callTool(params: CallToolParams, ctx: CallContext): Promise<ToolResult> {
     const result = await this.inner.callTool(params, ctx);
     const pending = pendingApproval(result);
     if (pending !== undefined) this.announce(params.name, pending);

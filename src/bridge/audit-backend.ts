@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/log.js';
 import { canonicalJson, sha256Hex } from '../shared/canonical.js';
 import { errorMessage, isAbortError } from '../shared/errors.js';
-import type { CallToolParams, CallToolResult } from '../shared/mcp.js';
+import type { CallToolParams, ToolResult } from '../shared/mcp.js';
 import type { Backend, CallContext } from './backend.js';
 import { DelegatingBackend } from './delegating-backend.js';
 import { pendingApproval } from './approval-notice.js';
@@ -47,7 +47,7 @@ export class AuditBackend extends DelegatingBackend {
 
 
 
-  override async callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult> {
+  override async callTool(params: CallToolParams, ctx: CallContext): Promise<ToolResult> {
     const now = this.opts.now ?? Date.now;
     const started = now();
     let outcome: AuditOutcome = 'protocol-error';

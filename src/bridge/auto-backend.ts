@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/log.js';
 import { GatewayError } from '../shared/errors.js';
 import type { Params } from '../shared/jsonrpc.js';
-import type { CallToolParams, CallToolResult, Tool } from '../shared/mcp.js';
+import type { CallToolParams, ToolResult, Tool } from '../shared/mcp.js';
 import type { Backend, CallContext, ClientChannel } from './backend.js';
 
 export interface AutoBackendOptions {
@@ -36,7 +36,7 @@ export class AutoBackend implements Backend {
     return tools;
   }
 
-  callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult> {
+  callTool(params: CallToolParams, ctx: CallContext): Promise<ToolResult> {
     return this.run((b) => b.callTool(params, ctx));
   }
 

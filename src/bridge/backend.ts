@@ -1,4 +1,4 @@
-import type { CallToolParams, CallToolResult, Implementation, ProgressParams, Tool } from '../shared/mcp.js';
+import type { CallToolParams, Implementation, ProgressParams, Tool, ToolResult } from '../shared/mcp.js';
 import type { Params } from '../shared/jsonrpc.js';
 
 /** What the MCP client told the bridge in `initialize`. */
@@ -31,7 +31,7 @@ export interface Backend {
   readonly kind: 'mcp' | 'rest';
   listTools(signal: AbortSignal): Promise<Tool[]>;
   /** Resolves with the tool result (failures included, as isError results); rejects with RpcError for protocol faults. */
-  callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult>;
+  callTool(params: CallToolParams, ctx: CallContext): Promise<ToolResult>;
   /** Client requests the bridge does not interpret (logging/setLevel). */
   forward(method: string, params: Params | undefined, signal: AbortSignal): Promise<Params>;
   /** Client notifications the backend may care about (roots/list_changed). */

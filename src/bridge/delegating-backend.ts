@@ -1,5 +1,5 @@
 import type { Params } from '../shared/jsonrpc.js';
-import type { CallToolParams, CallToolResult, Tool } from '../shared/mcp.js';
+import type { CallToolParams, ToolResult, Tool } from '../shared/mcp.js';
 import type { Backend, CallContext } from './backend.js';
 
 /** Base for decorators (policy, audit): everything passes to the wrapped backend unless overridden. */
@@ -14,7 +14,7 @@ export abstract class DelegatingBackend implements Backend {
     return this.inner.listTools(signal);
   }
 
-  callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult> {
+  callTool(params: CallToolParams, ctx: CallContext): Promise<ToolResult> {
     return this.inner.callTool(params, ctx);
   }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/log.js';
 import { errorMessage } from '../shared/errors.js';
-import { toolError, type CallToolParams, type CallToolResult, type Tool } from '../shared/mcp.js';
+import { toolError, type CallToolParams, type ToolResult, type Tool } from '../shared/mcp.js';
 import type { Backend, CallContext } from './backend.js';
 import { DelegatingBackend } from './delegating-backend.js';
 import { describeDrift, hasDrift, type CatalogDrift, type PinStore } from './pins.js';
@@ -38,7 +38,7 @@ export class PolicyBackend extends DelegatingBackend {
     return tools.filter((t) => this.blocked(t) === undefined);
   }
 
-  override async callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult> {
+  override async callTool(params: CallToolParams, ctx: CallContext): Promise<ToolResult> {
     if (isOpen(this.opts.policy) && this.opts.pins?.enforce !== true) return this.inner.callTool(params, ctx);
     let tool = this.catalog.get(params.name);
     if (tool === undefined) {

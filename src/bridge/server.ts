@@ -1,6 +1,6 @@
 import type { Logger } from '../shared/log.js';
 import { GatewayError, errorMessage } from '../shared/errors.js';
-import { ErrorCode, RpcError, type JsonRpcNotification, type JsonRpcRequest, type Params } from '../shared/jsonrpc.js';
+import { ErrorCode, RpcError, type JsonRpcNotification, type JsonRpcRequest, type Params, type RawJson } from '../shared/jsonrpc.js';
 import {
   CallToolParamsSchema,
   InitializeParamsSchema,
@@ -34,7 +34,7 @@ export class BridgeServer {
 
   constructor(private readonly opts: BridgeServerOptions) {}
 
-  async handleRequest(request: JsonRpcRequest, signal: AbortSignal): Promise<Params> {
+  async handleRequest(request: JsonRpcRequest, signal: AbortSignal): Promise<Params | RawJson> {
     switch (request.method) {
       case 'initialize':
         return this.initialize(request.params);

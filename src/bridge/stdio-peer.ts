@@ -6,6 +6,7 @@ import {
   classifyMessage,
   ErrorCode,
   JSONRPC_VERSION,
+  RawJson,
   RpcError,
   type JsonRpcNotification,
   type JsonRpcRequest,
@@ -17,8 +18,8 @@ import { CancelledParamsSchema } from '../shared/mcp.js';
 import { LineSplitter } from './line-splitter.js';
 
 export interface PeerHandlers {
-  /** Answers one client request; throw RpcError for an error response. */
-  onRequest(request: JsonRpcRequest, signal: AbortSignal): Promise<Params>;
+  /** Answers one client request (a RawJson result goes out as its bytes); throw RpcError for an error response. */
+  onRequest(request: JsonRpcRequest, signal: AbortSignal): Promise<Params | RawJson>;
   onNotification(notification: JsonRpcNotification): void;
   /** stdin ended or stdout broke: the client is gone. */
   onClose(): void;
@@ -183,7 +184,9 @@ export class StdioPeer {
       .onRequest(request, controller.signal)
       .then(
         (result) => {
-          if (!controller.signal.aborted) this.write({ jsonrpc: JSONRPC_VERSION, id: request.id, result });
+          if (controller.signal.aborted) return;
+          if (result instanceof RawJson) this.writeRaw(request.id, result);
+          else this.write({ jsonrpc: JSONRPC_VERSION, id: request.id, result });
         },
         (err: unknown) => {
           // A cancelled request gets no answer, as the MCP spec asks.
@@ -223,6 +226,19 @@ export class StdioPeer {
     } else {
       this.opts.output.write(`${json}\n`);
     }
+  }
+
+  /** The result's bytes go out as they came; one that holds a known secret takes the scrubbing path. */
+  private writeRaw(id: RequestId, result: RawJson): void {
+    if (this.outputBroken) return;
+    if (this.opts.redactor.foundIn(result.bytes)) {
+      this.write({ jsonrpc: JSONRPC_VERSION, id, result: result.parse() });
+      return;
+    }
+    const { output } = this.opts;
+    output.write(`{"jsonrpc":"${JSONRPC_VERSION}","id":${JSON.stringify(id)},"result":`);
+    output.write(result.bytes);
+    output.write('}\n');
   }
 
   /** Resolves once everything written so far has left the process. */

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 
 import type { Backend } from '../bridge/backend.js';
 import { ExitError, UsageError } from '../shared/errors.js';
-import type { CallToolResult } from '../shared/mcp.js';
+import { RawToolResult, type CallToolResult, type ToolResult } from '../shared/mcp.js';
 import { addGovernanceOptions, type GovernanceFlags } from './governance.js';
 import { addTargetOptions, shellTarget, stderrLogger } from './tools.js';
 
@@ -55,9 +55,9 @@ export function createCallCommand(runF: (opts: CallOptions) => Promise<void> = r
 /** Prints the result's text (or the whole result with --json); a tool error exits 1. */
 export async function runCall(opts: CallOptions): Promise<void> {
   const backend = await opts.open();
-  let result: CallToolResult;
+  let answer: ToolResult;
   try {
-    result = await backend.callTool(
+    answer = await backend.callTool(
       { name: opts.tool, arguments: opts.args },
       {
         signal: AbortSignal.timeout(600_000),
@@ -68,6 +68,7 @@ export async function runCall(opts: CallOptions): Promise<void> {
   } finally {
     await backend.close();
   }
+  const result = answer instanceof RawToolResult ? answer.parse() : answer;
   if (opts.json) opts.out.write(`${JSON.stringify(result)}\n`);
   else opts.out.write(`${textOf(result)}\n`);
   if (result.isError === true) throw new ExitError(1);

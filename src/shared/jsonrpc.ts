@@ -1,4 +1,8 @@
+import { isUtf8 } from 'node:buffer';
+
 import { z } from 'zod';
+
+import { objectMembers, type Span } from './json-scan.js';
 
 /** JSON-RPC 2.0 framing as MCP uses it. Schemas are loose: unknown keys pass through untouched. */
 
@@ -100,6 +104,56 @@ function describeIssue(error: z.ZodError): string {
   if (!issue) return 'invalid message';
   const path = issue.path.length > 0 ? issue.path.join('.') : 'message';
   return `${path}: ${issue.message}`;
+}
+
+/**
+ * A JSON-RPC result object kept as the bytes it arrived in, with its members located: a
+ * multi-megabyte tool result goes back to the client without being parsed and written again.
+ */
+export class RawJson {
+  constructor(
+    readonly bytes: Buffer,
+    /** Spans relative to `bytes`. */
+    readonly members: ReadonlyMap<string, Span>,
+  ) {}
+
+  /** The member's value as JSON text, or undefined when the object has no such member. */
+  member(name: string): string | undefined {
+    const span = this.members.get(name);
+    return span === undefined ? undefined : this.bytes.toString('utf8', span.start, span.end);
+  }
+
+  parse(): Params {
+    return ParamsSchema.parse(JSON.parse(this.bytes.toString('utf8')));
+  }
+}
+
+/** A response whose result stayed bytes. */
+export class RawResponse {
+  constructor(
+    readonly id: RequestId,
+    readonly result: RawJson,
+  ) {}
+}
+
+/**
+ * Reads a JSON-RPC response with an object result from its bytes without parsing the result;
+ * undefined for anything else (requests, errors, text that is not UTF-8 or not JSON), which the
+ * caller parses as usual.
+ */
+export function rawResponse(bytes: Buffer): RawResponse | undefined {
+  // Whitespace newlines would break stdio's one-message-per-line framing: such text is parsed.
+  if (!isUtf8(bytes) || bytes.includes(0x0a) || bytes.includes(0x0d)) return undefined;
+  const envelope = objectMembers(bytes);
+  if (envelope === undefined || envelope.has('error') || envelope.has('method')) return undefined;
+  const text = (span: Span | undefined): string | undefined => (span === undefined ? undefined : bytes.toString('utf8', span.start, span.end));
+  const id = RequestIdSchema.safeParse(JSON.parse(text(envelope.get('id')) ?? 'null'));
+  const span = envelope.get('result');
+  if (text(envelope.get('jsonrpc')) !== `"${JSONRPC_VERSION}"` || !id.success || span === undefined) return undefined;
+  const members = objectMembers(bytes, span.start, span.end);
+  if (members === undefined) return undefined;
+  const relative = new Map([...members].map(([key, m]) => [key, { start: m.start - span.start, end: m.end - span.start }]));
+  return new RawResponse(id.data, new RawJson(bytes.subarray(span.start, span.end), relative));
 }
 
 /** An error that becomes a JSON-RPC error response. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { RawJson } from './jsonrpc.js';
+
 /**
  * The slice of MCP that hoop-mcp reads. Everything else in a message is relayed verbatim, so
  * these schemas are loose and only name what the bridge itself decides on.
@@ -60,6 +62,22 @@ export type CallToolParams = z.infer<typeof CallToolParamsSchema>;
 /** Results are relayed unchanged; the bridge only needs to know they are objects. */
 export const CallToolResultSchema = z.record(z.string(), z.unknown());
 export type CallToolResult = z.infer<typeof CallToolResultSchema>;
+
+/**
+ * A tool result relayed as the gateway's bytes (see RawJson). The relay keeps only results that
+ * cannot be a pending-approval envelope this way, so nothing downstream needs to look inside.
+ */
+export class RawToolResult extends RawJson {
+  readonly isError: boolean;
+
+  constructor(raw: RawJson) {
+    super(raw.bytes, raw.members);
+    this.isError = raw.member('isError') === 'true';
+  }
+}
+
+/** What a backend answers a tools/call with. */
+export type ToolResult = CallToolResult | RawToolResult;
 
 export const ProgressParamsSchema = z.looseObject({
   progressToken: ProgressTokenSchema,

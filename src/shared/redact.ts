@@ -32,6 +32,13 @@ export class Redactor {
     return out;
   }
 
+  /** Whether any known secret appears in these bytes, as it would be written in them. */
+  foundIn(bytes: Uint8Array): boolean {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const secret of this.secrets) if (buf.includes(secret)) return true;
+    return false;
+  }
+
   /** Known secrets plus token-shaped patterns: for logs and error messages. */
   redact(text: string): string {
     let out = this.scrubKnown(text);

@@ -6,7 +6,7 @@ import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 
 import { BIN, BridgeProcess, connectBridge, tempHome } from '../helpers/bridge-process.js';
-import { gatewayScope } from '../helpers/scope.js';
+import { gatewayScope, resultText } from '../helpers/scope.js';
 
 const CANARY = 'canary-3f9a1c7e5b2d4860-token';
 const gateway = gatewayScope({ fixtureTools: true, users: { [CANARY]: { email: 'canary@example.com', name: 'Canary', groups: ['admin'] } } });
@@ -96,6 +96,22 @@ describe('lifecycle', () => {
     expect(readFileSync(logFile, 'utf8')).toMatch(/connected to/);
     for (const file of filesUnder(home)) expect(readFileSync(file, 'utf8'), file).not.toContain(CANARY);
     expect(withFile.bridge.stderrText).toBe('');
+  });
+});
+
+describe('large results', () => {
+  it('relay a multi-megabyte result as the gateway sent it, on one line, with the token still hidden', async () => {
+    const gw = await gateway();
+    const { client, bridge } = await connectBridge({ args: ['--gateway', gw.url], env: { HOOP_TOKEN: CANARY } });
+    const pattern = 'é "quoted" \\ back\u2028 <b>&amp; 😀\t';
+    const big = await client.callTool({ name: 'fixture_big', arguments: { bytes: 3_000_000, pattern, isError: true } });
+    expect(big.isError).toBe(true);
+    expect(resultText(big)).toBe(pattern.repeat(Math.ceil(3_000_000 / pattern.length)).slice(0, 3_000_000));
+    const leaky = resultText(await client.callTool({ name: 'fixture_big', arguments: { bytes: 2_000_000, pattern: `token ${CANARY} ` } }));
+    expect(leaky).toContain('[REDACTED]');
+    expect(leaky).not.toContain(CANARY);
+    await client.close();
+    expectOnlyJsonRpc(bridge);
   });
 });
 

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Credentials } from '../../gateway/credentials.js';
 import type { FetchLike } from '../../gateway/http.js';
 import { GatewayError } from '../../shared/errors.js';
+import { RawResponse } from '../../shared/jsonrpc.js';
 import { createLogger } from '../../shared/log.js';
 import { Redactor } from '../../shared/redact.js';
 import { McpHttp } from './mcp-http.js';
@@ -148,5 +149,25 @@ describe('McpHttp failures', () => {
     const redactor = new Redactor();
     redactor.add('user-token-123456');
     expect(redactor.redact(err.message)).not.toContain('user-token-123456');
+  });
+});
+
+describe('McpHttp, large results', () => {
+  const big = { jsonrpc: '2.0', id: 1, result: { content: [{ type: 'text', text: 'é'.repeat(700_000) }] } };
+  const sse = (): Response => new Response(`event: message\ndata: ${JSON.stringify(big)}\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+
+  async function first(keepLarge: boolean): Promise<unknown> {
+    server.use(http.post(ENDPOINT, sse));
+    const outcome = await client().http.post(ping, {}, signal(), keepLarge);
+    if (outcome.kind !== 'messages') throw new Error('no messages');
+    for await (const message of outcome.messages) return message;
+    return undefined;
+  }
+
+  it('come as bytes when asked for, and parsed otherwise', async () => {
+    const raw = await first(true);
+    expect(raw).toBeInstanceOf(RawResponse);
+    expect(raw instanceof RawResponse && JSON.parse(raw.result.bytes.toString('utf8'))).toEqual(big.result);
+    expect(await first(false)).toEqual(big);
   });
 });

@@ -4,6 +4,7 @@ import type { FetchLike, FetchResponse } from '../../gateway/http.js';
 import { networkError, statusError } from '../../gateway/errors.js';
 import { detached, discard, errorDetail, headerValue, sendAuthenticated } from '../../gateway/request.js';
 import { GatewayError, isAbortError } from '../../shared/errors.js';
+import { rawResponse } from '../../shared/jsonrpc.js';
 import { parseSse } from './sse.js';
 
 export interface McpHttpOptions {
@@ -21,6 +22,9 @@ export interface SessionHeaders {
   protocolVersion?: string;
 }
 
+/** Results from this size up are relayed as bytes; below it parsing costs less than it saves. */
+export const RAW_MIN_BYTES = 1024 * 1024;
+
 export type PostOutcome =
   | { kind: 'accepted' }
   | { kind: 'messages'; sessionId?: string; messages: AsyncGenerator<unknown> };
@@ -33,14 +37,15 @@ export type PostOutcome =
 export class McpHttp {
   constructor(private readonly opts: McpHttpOptions) {}
 
-  async post(message: object, session: SessionHeaders, signal: AbortSignal): Promise<PostOutcome> {
+  /** With `keepLarge`, a large response with a result comes as a RawResponse instead of parsed. */
+  async post(message: object, session: SessionHeaders, signal: AbortSignal, keepLarge = false): Promise<PostOutcome> {
     const res = await this.send('POST', session, signal, JSON.stringify(message));
     if (res.status === 202) {
       discard(res);
       return { kind: 'accepted' };
     }
     const sessionId = headerValue(res.headers.get('mcp-session-id'));
-    return { kind: 'messages', ...(sessionId !== undefined ? { sessionId } : {}), messages: this.messages(res) };
+    return { kind: 'messages', ...(sessionId !== undefined ? { sessionId } : {}), messages: this.messages(res, keepLarge) };
   }
 
   /** Opens the standalone stream; undefined when the gateway does not offer one. */
@@ -85,7 +90,7 @@ export class McpHttp {
     throw err;
   }
 
-  private async *messages(res: FetchResponse): AsyncGenerator<unknown> {
+  private async *messages(res: FetchResponse, keepLarge = false): AsyncGenerator<unknown> {
     const contentType = (headerValue(res.headers.get('content-type')) ?? '').toLowerCase();
     // Set once the body is in hands that release it (read to the end, or drained by `detached`).
     let handled = false;
@@ -93,13 +98,13 @@ export class McpHttp {
       if (contentType.startsWith('text/event-stream') && res.body !== null) {
         handled = true;
         for await (const event of parseSse(detached(res.body))) {
-          if (event.event !== 'message' || event.data === '') continue;
-          yield parseJson(event.data, this.opts.gateway);
+          if (event.event !== 'message' || event.data.length === 0) continue;
+          yield this.decode(event.data, keepLarge);
         }
         return;
       }
       if (contentType.startsWith('application/json')) {
-        const parsed = parseJson(await res.text(), this.opts.gateway);
+        const parsed = this.decode(Buffer.from(await res.text()), keepLarge);
         handled = true;
         if (Array.isArray(parsed)) yield* parsed;
         else yield parsed;
@@ -116,12 +121,16 @@ export class McpHttp {
       if (!handled) discard(res);
     }
   }
-}
 
-function parseJson(text: string, gateway: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new GatewayError('malformed', `${gateway} sent a message that is not valid JSON`);
+  private decode(bytes: Buffer, keepLarge: boolean): unknown {
+    if (keepLarge && bytes.length >= RAW_MIN_BYTES) {
+      const raw = rawResponse(bytes);
+      if (raw !== undefined) return raw;
+    }
+    try {
+      return JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new GatewayError('malformed', `${this.opts.gateway} sent a message that is not valid JSON`);
+    }
   }
 }

@@ -3,7 +3,7 @@ import type { Credentials } from '../../gateway/credentials.js';
 import type { FetchLike } from '../../gateway/http.js';
 import type { GatewayUrl } from '../../gateway/url.js';
 import { GatewayError, errorMessage, type GatewayFailure } from '../../shared/errors.js';
-import { ErrorCode, RpcError, type JsonRpcNotification, type JsonRpcRequest, type Params, type RequestId } from '../../shared/jsonrpc.js';
+import { ErrorCode, RawJson, RpcError, type JsonRpcNotification, type JsonRpcRequest, type Params, type RequestId } from '../../shared/jsonrpc.js';
 import {
   CancelledParamsSchema,
   isReplayable,
@@ -12,10 +12,11 @@ import {
   ProgressParamsSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
   toolError,
+  RawToolResult,
   type CallToolParams,
-  type CallToolResult,
   type ProgressToken,
   type Tool,
+  type ToolResult,
 } from '../../shared/mcp.js';
 import type { Backend, CallContext, ClientChannel, ClientHello } from '../backend.js';
 import type { CatalogCache } from '../catalog-cache.js';
@@ -120,16 +121,19 @@ export class RelayBackend implements Backend {
     }
   }
 
-  async callTool(params: CallToolParams, ctx: CallContext): Promise<CallToolResult> {
+  async callTool(params: CallToolParams, ctx: CallContext): Promise<ToolResult> {
     const clientToken = params._meta?.progressToken;
     // Without a token the gateway stays silent during long waits; our own token keeps the call alive.
     const token = clientToken ?? `hoop-mcp-${++this.tokenSeq}`;
     const upstreamParams: Params = clientToken !== undefined ? params : { ...params, _meta: { ...params._meta, progressToken: token } };
     const label = `tools/call ${params.name}`;
     try {
-      return await this.withSession(params.name, (s) => this.isReadOnly(s, params.name, ctx.signal), (s) =>
-        this.timed(ctx.signal, label, (sig) => s.request('tools/call', upstreamParams, sig), { token, forward: clientToken !== undefined }),
+      const result = await this.withSession(params.name, (s) => this.isReadOnly(s, params.name, ctx.signal), (s) =>
+        this.timed(ctx.signal, label, (sig) => s.request('tools/call', upstreamParams, sig, true), { token, forward: clientToken !== undefined }),
       );
+      if (!(result instanceof RawJson)) return result;
+      // A large result stays bytes unless it may be an approval envelope, which the notice and the audit trail read.
+      return result.bytes.includes('pending_approval') ? result.parse() : new RawToolResult(result);
     } catch (err) {
       if (!(err instanceof GatewayError) || this.opts.passThrough?.includes(err.kind) === true) throw err;
       this.opts.logger.warn(`${label}: ${err.message}`);

@@ -9,6 +9,8 @@ import {
   type JsonRpcNotification,
   type JsonRpcRequest,
   type Params,
+  type RawJson,
+  RawResponse,
 } from '../../shared/jsonrpc.js';
 import { InitializeResultSchema, type InitializeResult } from '../../shared/mcp.js';
 import type { McpHttp } from './mcp-http.js';
@@ -93,15 +95,23 @@ export class UpstreamSession {
    * Sends one request and reads its stream until the answer comes. Notifications and requests
    * the gateway interleaves go to the handlers. If `signal` aborts, the gateway is told with
    * `notifications/cancelled`: closing the HTTP request alone does not stop a hoop tool.
+   * With `keepLarge`, a large result may come back as RawJson (tools/call results, relayed as they are).
    */
-  async request(method: string, params: Params | undefined, signal: AbortSignal): Promise<Params> {
+  async request(method: string, params: Params | undefined, signal: AbortSignal): Promise<Params>;
+  async request(method: string, params: Params | undefined, signal: AbortSignal, keepLarge: true): Promise<Params | RawJson>;
+  async request(method: string, params: Params | undefined, signal: AbortSignal, keepLarge = false): Promise<Params | RawJson> {
     const id = this.nextId++;
     this.inflight++;
     try {
       const message = { jsonrpc: JSONRPC_VERSION, id, method, ...(params !== undefined ? { params } : {}) };
-      const outcome = await this.http.post(message, this.headers, signal);
+      const outcome = await this.http.post(message, this.headers, signal, keepLarge);
       if (outcome.kind !== 'messages') throw new GatewayError('malformed', `the gateway accepted ${method} without answering it`);
       for await (const raw of outcome.messages) {
+        if (raw instanceof RawResponse) {
+          if (raw.id === id) return raw.result;
+          this.logger.debug('ignored a response for a request this session did not send');
+          continue;
+        }
         const msg = classifyMessage(raw);
         if ((msg.kind === 'result' || msg.kind === 'error') && msg.message.id === id) {
           if (msg.kind === 'result') return msg.message.result;

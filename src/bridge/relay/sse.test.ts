@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 
 import { parseSse, type SseEvent } from './sse.js';
 
-async function collect(chunks: string[]): Promise<SseEvent[]> {
+type TextEvent = Omit<SseEvent, 'data'> & { data: string };
+
+async function events(body: AsyncIterable<Uint8Array>): Promise<TextEvent[]> {
+  const out: TextEvent[] = [];
+  for await (const e of parseSse(body)) out.push({ ...e, data: e.data.toString('utf8') });
+  return out;
+}
+
+function collect(chunks: string[]): Promise<TextEvent[]> {
   const encoder = new TextEncoder();
   async function* body(): AsyncGenerator<Uint8Array> {
     for (const c of chunks) yield encoder.encode(c);
   }
-  const out: SseEvent[] = [];
-  for await (const e of parseSse(body())) out.push(e);
-  return out;
+  return events(body());
 }
 
 describe('parseSse', () => {
@@ -26,9 +32,7 @@ describe('parseSse', () => {
     async function* body(): AsyncGenerator<Uint8Array> {
       for (const b of bytes) yield Uint8Array.of(b);
     }
-    const out: SseEvent[] = [];
-    for await (const e of parseSse(body())) out.push(e);
-    expect(out).toEqual([{ event: 'message', data: '{"x":"é"}' }]);
+    expect(await events(body())).toEqual([{ event: 'message', data: '{"x":"é"}' }]);
   });
 
   it('handles CRLF and CR line endings, comments, ids and multi-line data', async () => {

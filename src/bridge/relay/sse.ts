@@ -1,59 +1,72 @@
-/** One server-sent event. `data` joins multi-line data with "\n", as the SSE spec says. */
+/** One server-sent event. `data` joins multi-line data with "\n", as the SSE spec says; it stays bytes. */
 export interface SseEvent {
   event: string;
-  data: string;
+  data: Buffer;
   id?: string;
 }
 
+const LF = 0x0a;
+const CR = 0x0d;
+const NEWLINE = Buffer.from('\n');
+
 /**
- * Parses an SSE byte stream. Lines are assembled from pieces so a 20 MB `data:` line costs
- * linear time, not a rescan per chunk.
+ * Parses an SSE byte stream. Data stays in bytes, so a 20 MB `data:` line costs one copy (the
+ * pieces joined into a line) and can be passed on without ever becoming a string.
  */
 export async function* parseSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder();
-  let pieces: string[] = [];
-  let data: string[] = [];
+  let pieces: Buffer[] = [];
+  let data: Buffer[] = [];
   let event = '';
   let id: string | undefined;
   let sawCR = false;
 
-  function* line(text: string): Generator<SseEvent> {
-    if (text === '') {
-      if (data.length > 0) yield { event: event === '' ? 'message' : event, data: data.join('\n'), ...(id !== undefined ? { id } : {}) };
+  function* line(text: Buffer): Generator<SseEvent> {
+    if (text.length === 0) {
+      if (data.length > 0) {
+        const joined = data.length === 1 ? (data[0] as Buffer) : Buffer.concat(data.flatMap((d, i) => (i === 0 ? [d] : [NEWLINE, d])));
+        yield { event: event === '' ? 'message' : event, data: joined, ...(id !== undefined ? { id } : {}) };
+      }
       data = [];
       event = '';
       return;
     }
-    if (text.startsWith(':')) return;
-    const colon = text.indexOf(':');
-    const field = colon === -1 ? text : text.slice(0, colon);
-    let value = colon === -1 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
+    if (text[0] === 0x3a) return;
+    const colon = text.indexOf(0x3a);
+    const field = (colon === -1 ? text : text.subarray(0, colon)).toString('utf8');
+    let value = colon === -1 ? text.subarray(text.length) : text.subarray(colon + 1);
+    if (value[0] === 0x20) value = value.subarray(1);
     if (field === 'data') data.push(value);
-    else if (field === 'event') event = value;
-    else if (field === 'id') id = value;
+    else if (field === 'event') event = value.toString('utf8');
+    else if (field === 'id') id = value.toString('utf8');
   }
 
-  for await (const chunk of body) {
-    let text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (sawCR && text.startsWith('\n')) text = text.slice(1);
+  function* flush(): Generator<SseEvent> {
+    const joined = pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
+    pieces = [];
+    yield* line(joined);
+  }
+
+  for await (const received of body) {
+    let chunk = typeof received === 'string' ? Buffer.from(received) : Buffer.from(received.buffer, received.byteOffset, received.byteLength);
+    if (sawCR && chunk[0] === LF) chunk = chunk.subarray(1);
     sawCR = false;
     let start = 0;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch !== 10 && ch !== 13) continue;
-      pieces.push(text.slice(start, i));
-      yield* line(pieces.join(''));
-      pieces = [];
-      if (ch === 13) {
-        if (i + 1 < text.length && text.charCodeAt(i + 1) === 10) i++;
-        else if (i + 1 === text.length) sawCR = true;
+    let lf = chunk.indexOf(LF);
+    let cr = chunk.indexOf(CR);
+    while (lf !== -1 || cr !== -1) {
+      const at = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      pieces.push(chunk.subarray(start, at));
+      yield* flush();
+      start = at + 1;
+      if (at === cr) {
+        if (chunk[start] === LF) start++;
+        else if (start === chunk.length) sawCR = true;
       }
-      start = i + 1;
+      if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
+      if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
     }
-    if (start < text.length) pieces.push(text.slice(start));
+    if (start < chunk.length) pieces.push(chunk.subarray(start));
   }
-  const rest = pieces.join('') + decoder.decode();
-  if (rest !== '') yield* line(rest);
-  yield* line('');
+  if (pieces.length > 0) yield* flush();
+  yield* line(Buffer.alloc(0));
 }
