@@ -52,6 +52,12 @@ async function call(client: Client, i: number): Promise<void> {
   if (r.isError === true || !text.includes(`"n":${i}`)) throw new Error(`wrong answer for call ${i}: ${text.slice(0, 200)}`);
 }
 
+const remoteBin = process.argv.includes('--with-mcp-remote') ? await mcpRemoteBin().catch(() => undefined) : undefined;
+if (process.argv.includes('--with-mcp-remote') && remoteBin === undefined) notes.push('mcp-remote could not be installed from npm, so it is not compared.');
+/** mcp-remote relaying the same gateway, when it takes part. */
+const remote =
+  remoteBin === undefined ? undefined : () => bridgeClient(gw.url, { cmd: remoteBin, args: [`${gw.url}/api/mcp`, '--header', `Authorization:Bearer ${TOKEN}`, '--transport', 'http-only'] });
+
 // 1 and 2. Per-call overhead (sequential) and 64 calls in flight. mcp-remote joins with
 // --with-mcp-remote, for comparison only.
 {
@@ -60,11 +66,7 @@ async function call(client: Client, i: number): Promise<void> {
     { name: 'direct', client: await directClient(gw.url) },
     { name: 'hoop-mcp', client: (await bridgeClient(gw.url)).client },
   ];
-  const bin = process.argv.includes('--with-mcp-remote') ? await mcpRemoteBin().catch(() => undefined) : undefined;
-  if (process.argv.includes('--with-mcp-remote') && bin === undefined) notes.push('mcp-remote could not be installed from npm, so it is not compared.');
-  if (bin !== undefined) {
-    paths.push({ name: `mcp-remote ${MCP_REMOTE_VERSION}`, client: (await bridgeClient(gw.url, { cmd: bin, args: [`${gw.url}/api/mcp`, '--header', `Authorization:Bearer ${TOKEN}`, '--transport', 'http-only'] })).client });
-  }
+  if (remote !== undefined) paths.push({ name: `mcp-remote ${MCP_REMOTE_VERSION}`, client: (await remote()).client });
   for (let i = 0; i < 100; i++) for (const p of paths) await call(p.client, i);
   // Each run interleaves the paths call by call, so they share whatever the machine is doing;
   // a run's median and p99 are compared within the run, and the report takes the median run.
@@ -143,24 +145,44 @@ async function call(client: Client, i: number): Promise<void> {
 }
 
 // 4. Memory over 10,000 calls, and the leak check between the 2nd and the last thousand.
-{
-  log('memory over many calls…');
-  const { client, pid } = await bridgeClient(gw.url);
-  const total = Math.round(10_000 * scale);
+async function manyCalls(bridge: { client: Client; pid: number }, total: number): Promise<{ idle: number; peak: number; rssAt: number[] }> {
+  await call(bridge.client, 0);
+  const idle = memoryOf(bridge.pid).rss;
   const rssAt: number[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (next < total) {
         const i = next++;
-        await call(client, i);
-        if ((i + 1) % 1000 === 0) rssAt.push(memoryOf(pid).rss);
+        await call(bridge.client, i);
+        if ((i + 1) % 1000 === 0) rssAt.push(memoryOf(bridge.pid).rss);
       }
     }),
   );
-  const { peak } = memoryOf(pid);
-  await client.close();
+  const { peak } = memoryOf(bridge.pid);
+  await bridge.client.close();
+  return { idle, peak, rssAt };
+}
+
+/** RSS of a bare node process that is doing nothing: the floor under any Node bridge. */
+async function bareNodeRss(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const { rss } = memoryOf(child.pid ?? 0);
+  child.kill();
+  return rss;
+}
+{
+  log('memory over many calls…');
+  const total = Math.round(10_000 * scale);
+  const { idle, peak, rssAt } = await manyCalls(await bridgeClient(gw.url), total);
+  const bare = await bareNodeRss();
+  rows.push({ what: 'RSS at rest after the first call, against a bare node process', baseline: `${fmt(bare / MB, 1)} MB`, hoop: `${fmt(idle / MB, 1)} MB`, ratio: `${fmt(idle / bare)}×`, target: '(reported)', ok: true });
   rows.push({ what: `peak RSS over ${total} calls`, baseline: '—', hoop: `${fmt(peak / MB, 1)} MB`, ratio: '—', target: '≤ 80 MB', ok: peak <= 80 * MB });
+  if (remote !== undefined) {
+    const theirs = await manyCalls(await remote(), total);
+    rows.push({ what: `peak RSS over ${total} calls — mcp-remote ${MCP_REMOTE_VERSION}, for comparison`, baseline: '—', hoop: `${fmt(theirs.peak / MB, 1)} MB`, ratio: '—', target: '—', ok: true });
+  }
   rows.push({ what: 'RSS, 2nd thousand → last thousand (the collector runs when it likes)', baseline: `${fmt((rssAt[1] ?? NaN) / MB, 1)} MB`, hoop: `${fmt((rssAt.at(-1) ?? NaN) / MB, 1)} MB`, ratio: `${fmt((rssAt.at(-1) ?? NaN) / (rssAt[1] ?? NaN))}×`, target: '(reported)', ok: true });
   // The leak check proper: live heap after a full GC, with the bridge in a process that can force one.
   const heap = JSON.parse(

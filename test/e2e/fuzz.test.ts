@@ -51,7 +51,18 @@ const faults = fc.oneof(
   fc.record({ status: fc.constantFrom(500, 502, 503, 401, 403, 429), body: fc.string({ maxLength: 50 }) }),
   fc.record({ status: fc.constant(200), contentType: fc.constantFrom('text/html', 'application/octet-stream', 'text/event-stream'), body: fc.constantFrom('<html>', 'data: {not json\n\n', 'event: message\ndata: [1,2\n\n', '') }),
   fc.record({ delayMs: fc.integer({ min: 10, max: 300 }) }),
+  // past the size from which results are relayed as bytes: someone else's id, cut short, split over data lines
+  fc.record({ status: fc.constant(200), contentType: fc.constant('text/event-stream'), body: fc.constantFrom(...bigBodies()) }),
 );
+
+function bigBodies(): string[] {
+  const result = `{"content":[{"type":"text","text":"${'z'.repeat(1_200_000)}"}]}`;
+  return [
+    `event: message\ndata: {"jsonrpc":"2.0","id":987654,"result":${result}}\n\n`,
+    `event: message\ndata: {"jsonrpc":"2.0","id":1,"result":${result.slice(0, -2)}\n\n`,
+    `event: message\ndata: {"jsonrpc":"2.0",\ndata: "id":1,"result":${result}}\n\n`,
+  ];
+}
 
 function answered(bridge: BridgeProcess): Array<{ id?: Id }> {
   return bridge.stdoutMessages() as Array<{ id?: Id }>;
