@@ -93,4 +93,16 @@ describe('layering', () => {
     // the relay and its HTTP stack load after initialize, not at start-up
     expect([...packages]).not.toContain('undici');
   });
+
+  it('shipped code imports only node built-ins and the packages users install (dependencies)', () => {
+    const manifest = JSON.parse(readFileSync(join(SRC, '..', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const installed = new Set(Object.keys(manifest.dependencies));
+    const packageOf = (specifier: string): string => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const strays = sourceFiles.flatMap((file) =>
+      importsOf(file)
+        .filter((e) => !e.typeOnly && resolveLocal(e) === undefined && !e.to.startsWith('node:') && !installed.has(packageOf(e.to)))
+        .map((e) => `${relative(SRC, file)} → ${e.to}`),
+    );
+    expect(strays).toEqual([]);
+  });
 });
