@@ -13,6 +13,7 @@ import { createLogger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
 import { ageOf, compareReviews, describeType, preview, REVIEW_STATUSES, type ReviewChange, type ReviewItem } from '../shared/review.js';
 import { USER_AGENT } from '../shared/version.js';
+import { addTargetOptions, type TargetFlags } from './target-options.js';
 import { importTui } from './tui.js';
 
 /** `approvals wait`: 0 approved, 1 rejected or revoked, 2 timed out; then as `status` does. */
@@ -44,14 +45,7 @@ export interface ApprovalsWaitOptions {
   io: { stdout: Out; stderr: Out };
 }
 
-interface ConnectFlags {
-  gateway?: string;
-  profile?: string;
-  caFile?: string;
-  allowHttp?: boolean;
-}
-
-interface ApprovalsFlags extends ConnectFlags {
+interface ApprovalsFlags extends TargetFlags {
   status?: string;
   connection?: string;
   mine?: boolean;
@@ -62,11 +56,7 @@ interface ApprovalsFlags extends ConnectFlags {
 }
 
 function addConnectOptions(cmd: Command): Command {
-  return cmd
-    .option('--gateway <url>', 'the gateway (default: $HOOP_APIURL, else the profile\'s)')
-    .option('--profile <name>', 'which stored login to use')
-    .option('--ca-file <path>', 'trust this CA certificate (PEM)')
-    .option('--allow-http', 'allow plain http to a non-loopback gateway')
+  return addTargetOptions(cmd)
     .option('--interval <seconds>', 'seconds between polls (default 2; hoop has no push channel for reviews)');
 }
 
@@ -75,10 +65,10 @@ export function createApprovalsCommand(runF = runApprovals, waitF = runApprovals
     .description('block until a review is decided: exit 0 approved, 1 rejected or revoked, 2 timed out')
     .argument('<review-id>', 'the review id (or its session id)')
     .option('--timeout <seconds>', 'give up after this long (default: wait until someone decides)')
-    .action(async (id: string, flags: ConnectFlags & { timeout?: string; interval?: string }, cmd: Command) => {
+    .action(async (id: string, flags: TargetFlags & { timeout?: string; interval?: string }, cmd: Command) => {
       // commander may hand options that the parent also declares to the parent
       const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-      const all = { ...cmd.parent?.opts(), ...defined } as ConnectFlags & { timeout?: string; interval?: string };
+      const all = { ...cmd.parent?.opts(), ...defined } as TargetFlags & { timeout?: string; interval?: string };
       const timeoutMs = all.timeout !== undefined ? seconds(all.timeout, '--timeout', 1, 86_400) : undefined;
       const intervalMs = seconds(all.interval ?? '2', '--interval', 0.05, 300);
       const client = await connect(all).catch(waitFailure);
@@ -195,7 +185,7 @@ function waitFailure(err: unknown): never {
 }
 
 /** The REST client with the profile's token; a rotated token goes back to its store, as in serve. */
-async function connect(flags: ConnectFlags): Promise<ReviewsClient> {
+async function connect(flags: TargetFlags): Promise<ReviewsClient> {
   const target: Target = await resolveTarget(flags);
   if (target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url>, set HOOP_APIURL, or run: npx hoop-mcp login');
   const tls = tlsFor(target, flags.caFile);

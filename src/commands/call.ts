@@ -4,7 +4,7 @@ import type { Backend } from '../bridge/backend.js';
 import { ExitError, UsageError } from '../shared/errors.js';
 import { RawToolResult, type CallToolResult, type ToolResult } from '../shared/mcp.js';
 import { addGovernanceOptions, type GovernanceFlags } from './governance.js';
-import { addTargetOptions, shellTarget, stderrLogger } from './tools.js';
+import { addShellOptions, shellTarget, stderrLogger } from './tools.js';
 
 export interface CallOptions {
   tool: string;
@@ -40,7 +40,7 @@ export function parseArgs(raw: string | undefined): Record<string, unknown> {
 }
 
 export function createCallCommand(runF: (opts: CallOptions) => Promise<void> = runCall): Command {
-  return addGovernanceOptions(addTargetOptions(new Command('call')))
+  return addGovernanceOptions(addShellOptions(new Command('call')))
     .description('call one tool from the shell, through the same local policy and audit trail as serve')
     .argument('<tool>', 'the tool name')
     .option('--args <json>', 'the arguments, as one JSON object', '{}')

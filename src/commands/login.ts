@@ -11,6 +11,7 @@ import { ExitError, UsageError } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
 import type { LoginResult } from '../shared/login.js';
 import { Redactor } from '../shared/redact.js';
+import { addTargetOptions, type TargetFlags } from './target-options.js';
 import { importTui } from './tui.js';
 import { USER_AGENT } from '../shared/version.js';
 
@@ -22,9 +23,7 @@ export interface LoginOptions {
   io: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream; stderr: { write(s: string): unknown } };
 }
 
-interface LoginFlags {
-  gateway?: string;
-  profile?: string;
+interface LoginFlags extends TargetFlags {
   tokenStdin?: boolean;
   apiKeyStdin?: boolean;
   fromHoopCli?: boolean;
@@ -32,15 +31,11 @@ interface LoginFlags {
   clientId?: string;
   browser: boolean;
   credentialStore: StoreChoice;
-  caFile?: string;
-  allowHttp?: boolean;
 }
 
 export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> = runLogin): Command {
-  return new Command('login')
+  return addTargetOptions(new Command('login'), 'store this login under a profile (default: $HOOP_MCP_PROFILE, else "default")')
     .description('sign in to a Hoop gateway and keep the credential in the OS keychain')
-    .option('--gateway <url>', 'the gateway (default: $HOOP_APIURL, else the profile\'s)')
-    .option('--profile <name>', 'store this login under a profile (default: $HOOP_MCP_PROFILE, else "default")')
     .option('--token-stdin', 'read a Hoop token from stdin (scripts, CI)')
     .option('--api-key-stdin', 'read an API key (hpk_…) from stdin')
     .option('--from-hoop-cli', 'move the login of hoop\'s own CLI (~/.hoop/config.toml) into the keychain')
@@ -48,8 +43,6 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
     .option('--client-id <id>', 'MCP OAuth: use this client instead of registering one')
     .option('--no-browser', 'print the sign-in URL instead of opening a browser (SSH sessions)')
     .addOption(new Option('--credential-store <store>', 'where to keep the credential').choices(['auto', 'keychain', 'file']).default('auto'))
-    .option('--ca-file <path>', 'trust this CA certificate (PEM) for the gateway')
-    .option('--allow-http', 'allow plain http to a non-loopback gateway')
     .action(async (flags: LoginFlags) => {
       const sources = [flags.tokenStdin, flags.apiKeyStdin, flags.fromHoopCli, flags.oauth].filter((f) => f === true).length;
       if (sources > 1) throw new UsageError('use only one of --token-stdin, --api-key-stdin, --from-hoop-cli and --oauth');

@@ -16,6 +16,7 @@ import { errorMessage } from '../shared/errors.js';
 import { Redactor } from '../shared/redact.js';
 import { USER_AGENT, VERSION } from '../shared/version.js';
 import { addGovernanceOptions, governanceFor, resolvePolicy, type GovernanceFlags } from './governance.js';
+import { addTargetOptions, type TargetFlags } from './target-options.js';
 
 export interface ServeOptions {
   target: Target;
@@ -32,28 +33,20 @@ export interface ServeOptions {
   exit: (code: number) => void;
 }
 
-interface ServeFlags extends GovernanceFlags {
-  gateway?: string;
-  profile?: string;
+interface ServeFlags extends GovernanceFlags, TargetFlags {
   backend: string;
   timeout?: string;
   logLevel?: string;
   logFile?: string;
-  caFile?: string;
-  allowHttp?: boolean;
 }
 
 /** The serve flags. */
 export function addServeOptions(cmd: Command): Command {
-  return addGovernanceOptions(cmd)
-    .option('--gateway <url>', 'Hoop gateway base URL (default: $HOOP_APIURL, else the profile\'s)')
-    .option('--profile <name>', 'which stored login to use (default: $HOOP_MCP_PROFILE, else the default profile)')
+  return addTargetOptions(addGovernanceOptions(cmd))
     .addOption(new Option('--backend <kind>', 'auto: the gateway\'s /api/mcp; mcp: only that; rest: tools over the REST API').choices(BACKEND_CHOICES).default('auto'))
     .option('--timeout <seconds>', 'give up on a call after this long without progress', String(DEFAULT_TIMEOUT_SECONDS))
     .addOption(new Option('--log-level <level>', 'log verbosity (default: $HOOP_MCP_LOG_LEVEL or info)').choices(LOG_LEVELS))
-    .option('--log-file <path>', 'append logs to this file instead of stderr')
-    .option('--ca-file <path>', 'trust this CA certificate (PEM) for the gateway (default: the profile\'s, else $HOOP_TLSCA)')
-    .option('--allow-http', 'allow plain http to a non-loopback gateway (your token travels unencrypted)');
+    .option('--log-file <path>', 'append logs to this file instead of stderr');
 }
 
 export async function serveOptionsFromFlags(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<Omit<ServeOptions, 'io' | 'exit' | 'env'>> {

@@ -16,6 +16,7 @@ import { createLogger } from '../shared/log.js';
 import { LATEST_PROTOCOL_VERSION, ListToolsResultSchema } from '../shared/mcp.js';
 import { Redactor } from '../shared/redact.js';
 import { USER_AGENT, VERSION } from '../shared/version.js';
+import { addTargetOptions, type TargetFlags } from './target-options.js';
 
 /** Exit codes scripts can use. */
 export const STATUS_EXIT = { ok: 0, notLoggedIn: 3, unreachable: 4 } as const;
@@ -43,21 +44,12 @@ export interface StatusOptions {
 }
 
 /** The flags of `status` and `doctor`: which gateway to check, and how to print. */
-export interface CheckFlags {
-  profile?: string;
-  gateway?: string;
+export interface CheckFlags extends TargetFlags {
   json?: boolean;
-  caFile?: string;
-  allowHttp?: boolean;
 }
 
 export function addCheckOptions(cmd: Command): Command {
-  return cmd
-    .option('--profile <name>', 'the profile to check')
-    .option('--gateway <url>', 'the gateway to check')
-    .option('--json', 'print one JSON object')
-    .option('--ca-file <path>', 'trust this CA certificate (PEM)')
-    .option('--allow-http', 'allow plain http to a non-loopback gateway');
+  return addTargetOptions(cmd).option('--json', 'print one JSON object');
 }
 
 export function createStatusCommand(runF: (opts: StatusOptions) => Promise<void> = runStatus): Command {

@@ -10,6 +10,7 @@ import { UsageError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
 import { addGovernanceOptions, governanceFor, openShellBackend, resolvePolicy, type GovernanceFlags } from './governance.js';
+import { addTargetOptions, type TargetFlags } from './target-options.js';
 
 export interface ToolsOptions {
   target: Target & { gateway: NonNullable<Target['gateway']> };
@@ -28,23 +29,14 @@ export interface ToolsAcceptOptions {
   out: { write(s: string): unknown };
 }
 
-interface ToolsFlags extends GovernanceFlags {
-  profile?: string;
-  gateway?: string;
+interface ToolsFlags extends GovernanceFlags, TargetFlags {
   backend: string;
   json?: boolean;
-  caFile?: string;
-  allowHttp?: boolean;
 }
 
 /** The flags that pick a gateway and a backend, shared by `tools`, `tools accept` and `call`. */
-export function addTargetOptions(cmd: Command): Command {
-  return cmd
-    .option('--profile <name>', 'which stored login to use')
-    .option('--gateway <url>', 'Hoop gateway base URL')
-    .addOption(new Option('--backend <kind>', 'auto, mcp or rest, as for serve').choices(BACKEND_CHOICES).default('auto'))
-    .option('--ca-file <path>', 'trust this CA certificate (PEM)')
-    .option('--allow-http', 'allow plain http to a non-loopback gateway');
+export function addShellOptions(cmd: Command): Command {
+  return addTargetOptions(cmd).addOption(new Option('--backend <kind>', 'auto, mcp or rest, as for serve').choices(BACKEND_CHOICES).default('auto'));
 }
 
 /** Resolves the target and a lazy backend opener for a shell command. */
@@ -71,14 +63,14 @@ export function stderrLogger(): Logger {
 }
 
 export function createToolsCommand(runF: (opts: ToolsOptions) => Promise<void> = runTools, acceptF: (opts: ToolsAcceptOptions) => Promise<void> = runToolsAccept): Command {
-  const accept = addTargetOptions(new Command('accept'))
+  const accept = addShellOptions(new Command('accept'))
     .description('accept the gateway\'s current tool definitions as the pinned ones')
     .action(async (_flags: ToolsFlags, cmd: Command) => {
       // `tools` declares the same flags, so commander may hand them to the parent
       const { target, open } = await shellTarget(cmd.optsWithGlobals<ToolsFlags>(), 'hoop-mcp tools', stderrLogger());
       await acceptF({ target, open: () => open(), out: process.stdout });
     });
-  return addGovernanceOptions(addTargetOptions(new Command('tools')))
+  return addGovernanceOptions(addShellOptions(new Command('tools')))
     .description('list the tools the bridge would expose with the active filters')
     .option('--json', 'print one JSON object')
     .addCommand(accept)
