@@ -1,8 +1,10 @@
+import { resolve } from 'node:path';
+
 import { Command, Option } from 'commander';
 
 import { rememberProfile } from '../app/config.js';
 import { createVault, resolveTarget, type Target } from '../app/settings.js';
-import { gatewayFetch, INSECURE_WARNING, resolveTls } from '../app/tls.js';
+import { gatewayFetch, INSECURE_WARNING, tlsFor } from '../app/tls.js';
 import { DEFAULT_CALLBACK_PORT } from '../auth/browser-login.js';
 import { readHoopCliLogin } from '../auth/hoop-cli-config.js';
 import { createLoginService, type LoginService } from '../auth/login.js';
@@ -60,7 +62,7 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
         throw new UsageError('login needs a terminal; in scripts use: hoop-mcp login --gateway <url> --token-stdin (or --api-key-stdin)');
       }
       if ((mode.kind === 'stdin' || mode.kind === 'oauth') && target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url> or set HOOP_APIURL');
-      const tls = resolveTls(flags);
+      const tls = tlsFor(target, flags.caFile);
       const stderr = process.stderr;
       if (tls.insecure) stderr.write(`hoop-mcp: warning: ${INSECURE_WARNING}\n`);
       const service = createLoginService({
@@ -76,7 +78,7 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
         callbackPort: Number(process.env.HOOP_MCP_LOGIN_CALLBACK_PORT ?? DEFAULT_CALLBACK_PORT),
         ...(flags.clientId !== undefined ? { oauthClientId: flags.clientId } : {}),
         rememberProfile: (profile, gateway, store) =>
-          rememberProfile(target.home, profile, { gateway, credentialStore: store, ...(flags.caFile !== undefined ? { caFile: flags.caFile } : {}) }),
+          rememberProfile(target.home, profile, { gateway, credentialStore: store, ...(flags.caFile !== undefined ? { caFile: resolve(flags.caFile) } : {}) }),
       });
       await runF({ target, service, mode, io: { stdin: process.stdin, stdout: process.stdout, stderr } });
     });
@@ -123,7 +125,8 @@ function report(result: LoginResult, io: LoginOptions['io']): void {
   io.stdout.write(`Logged in to ${result.gateway}${result.gatewayVersion ? ` (hoop ${result.gatewayVersion})` : ''} as ${result.user.email}${groups}; profile ${result.profile}.\n`);
   if (result.expiresAt !== undefined) io.stdout.write(`MCP OAuth: the access token expires at ${result.expiresAt}; hoop-mcp refreshes it by itself.\n`);
   if (result.store === 'keychain') io.stdout.write('Credential saved in the OS keychain.\n');
-  else io.stderr.write(`hoop-mcp: warning: no keychain available (${result.fallbackReason ?? 'file store chosen'}); credential saved to a file readable only by you.\n`);
+  else if (result.fallbackReason === undefined) io.stdout.write('Credential saved to a file readable only by you (--credential-store file).\n');
+  else io.stderr.write(`hoop-mcp: warning: no keychain available (${result.fallbackReason}); credential saved to a file readable only by you.\n`);
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

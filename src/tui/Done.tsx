@@ -34,10 +34,12 @@ export function Done({ result }: { result: LoginResult }) {
         <Text>
           <Text color="green">✓</Text> Saved in the OS keychain.
         </Text>
-      ) : (
-        <Text color="yellow">
-          ! No keychain available{result.fallbackReason !== undefined ? ` (${result.fallbackReason})` : ''}; saved to a file readable only by you.
+      ) : result.fallbackReason === undefined ? (
+        <Text>
+          <Text color="green">✓</Text> Saved to a file readable only by you, as asked (--credential-store file).
         </Text>
+      ) : (
+        <Text color="yellow">! No keychain available ({result.fallbackReason}); saved to a file readable only by you.</Text>
       )}
     </Box>
   );

@@ -95,7 +95,8 @@ describe('login, status and logout from the shell', () => {
     const login = await cliAsync(['login', '--gateway', gw.url, '--token-stdin', '--credential-store', 'file'], { HOOP_MCP_HOME: home }, 'hoop-test-user-token\n');
     expect(login.status).toBe(0);
     expect(login.stdout).toContain(`Logged in to ${gw.url} (hoop 1.40.0) as user@example.com (groups: engineering); profile default.`);
-    expect(login.stderr).toMatch(/file readable only by you/);
+    expect(login.stdout).toContain('Credential saved to a file readable only by you (--credential-store file).');
+    expect(login.stderr).toBe('');
 
     const status = await cliAsync(['status', '--json'], { HOOP_MCP_HOME: home });
     expect(status.status).toBe(0);
