@@ -153,7 +153,8 @@ const CASES: Array<[string, Record<string, unknown>, Reply[], Seen[]]> = [
     [{ json: { id: 'b1', name: 'ops', description: 'd', connections: ['pg'], runbooks: null } }],
     [
       { method: 'GET', path: '/runbooks/rules/b1', query: {} },
-      { method: 'PUT', path: '/runbooks/rules/b1', query: {}, body: { name: 'ops', description: 'd', user_groups: ['sre'], connections: ['pg'], runbooks: [] } },
+      // an empty list clears, as hoop's tool does; a missing one keeps what is stored
+      { method: 'PUT', path: '/runbooks/rules/b1', query: {}, body: { name: 'ops', description: 'd', user_groups: ['sre'], connections: [], runbooks: [] } },
     ],
   ],
   ['runbook_rules_delete', { id: 'b1' }, [{ status: 204 }], [{ method: 'DELETE', path: '/runbooks/rules/b1', query: {} }]],

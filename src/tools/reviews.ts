@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { apiPath } from '../gateway/rest.js';
-import { READS, defineTool, type ToolAnnotations } from './define.js';
+import { READS, defineTool, type ToolAnnotations, type ToolContext } from './define.js';
 import { asList, asRecord, listTool, copyWhenSet, isSet, jsonResult, rest, type Rec } from './result.js';
 
 /** One review group entry as the MCP server shows it: `reviewed_by` without slack_id, `forced_review` only when true. */
@@ -38,6 +38,15 @@ export function reviewToMcp(r: Rec): Rec {
 
 const NOT_FOUND = { 404: 'review not found' };
 
+/** REST's review has no connection or requester, which the MCP server shows; its session has both. Best effort. */
+async function withRequester(ctx: ToolContext, review: Rec): Promise<Rec> {
+  if (isSet(review.connection_name) || typeof review.session !== 'string' || review.session === '') return review;
+  const session = asRecord(await rest(ctx, 'GET', apiPath`/sessions/${review.session}`).catch(() => undefined));
+  if (isSet(session.connection)) review.connection_name = session.connection;
+  if (isSet(session.user)) review.owner_email = session.user;
+  return review;
+}
+
 export const reviewsList = listTool({ name: 'reviews_list', domain: 'reviews', description: 'List the access reviews (approval requests) of your organization with their status and reviewer groups.', path: '/reviews', toMcp: reviewToMcp });
 
 export const reviewsGet = defineTool({
@@ -47,14 +56,7 @@ export const reviewsGet = defineTool({
   annotations: READS,
   input: z.strictObject({ id: z.string() }),
   async handler(a, ctx) {
-    const review = asRecord(await rest(ctx, 'GET', apiPath`/reviews/${a.id}`, {}, NOT_FOUND));
-    // REST's review has no connection or requester; its session has both. Best effort.
-    if (!isSet(review.connection_name) && typeof review.session === 'string' && review.session !== '') {
-      const session = asRecord(await rest(ctx, 'GET', apiPath`/sessions/${review.session}`).catch(() => undefined));
-      if (isSet(session.connection)) review.connection_name = session.connection;
-      if (isSet(session.user)) review.owner_email = session.user;
-    }
-    return jsonResult(reviewToMcp(review));
+    return jsonResult(reviewToMcp(await withRequester(ctx, asRecord(await rest(ctx, 'GET', apiPath`/reviews/${a.id}`, {}, NOT_FOUND)))));
   },
 });
 
@@ -93,7 +95,7 @@ export const reviewsUpdate = defineTool({
       ...NOT_FOUND,
       500: (d) => (d?.startsWith(REVIEW_FAILED) === true ? d.slice(REVIEW_FAILED.length) : undefined),
     });
-    return jsonResult(reviewToMcp(asRecord(r)));
+    return jsonResult(reviewToMcp(await withRequester(ctx, asRecord(r))));
   },
 });
 

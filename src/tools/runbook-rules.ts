@@ -45,7 +45,7 @@ export const runbookRulesCreate = defineTool({
 export const runbookRulesUpdate = defineTool({
   name: 'runbook_rules_update',
   domain: 'runbook-rules',
-  description: `Change a runbook rule by ID (admin only): only the fields you give (non-empty) change. ${HELP}`,
+  description: `Change a runbook rule by ID (admin only): only the fields you give change (an empty name or description is ignored; an empty list clears). ${HELP}`,
   annotations: UPDATES,
   input: z.strictObject({
     id: z.string(),
@@ -60,7 +60,8 @@ export const runbookRulesUpdate = defineTool({
     const path = apiPath`/runbooks/rules/${a.id}`;
     const cur = asRecord(await rest(ctx, 'GET', path, {}, NOT_FOUND));
     const text = (given: string | undefined, stored: unknown): unknown => (isSet(given) ? given : (stored ?? ''));
-    const list = (given: unknown[] | null | undefined, stored: unknown): unknown => (isSet(given) ? given : (stored ?? []));
+    // a list given, even empty, replaces the stored one (hoop's `!= nil`); null or absent keeps it
+    const list = (given: unknown[] | null | undefined, stored: unknown): unknown => given ?? stored ?? [];
     const body = {
       name: text(a.name, cur.name),
       description: text(a.description, cur.description),
