@@ -22,7 +22,7 @@ async function direct(gw: GatewayFixture): Promise<Client> {
   return track({ client }).client;
 }
 
-async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean; json: unknown }> {
+async function call(client: Pick<Client, 'callTool'>, name: string, args: Record<string, unknown> = {}): Promise<{ text: string; isError: boolean; json: unknown }> {
   const result = await client.callTool({ name, arguments: args });
   const text = resultText(result);
   let json: unknown;
@@ -254,14 +254,27 @@ describe('--backend rest', () => {
     expect(viaRest).toEqual(viaMcp);
   });
 
-  it('calls every tool: CRUD round trips really change the gateway\'s state', async () => {
-    const gw = await gateway({ version: 'v1' });
+  // --backend rest beside a live /api/mcp, and the default (auto) against a gateway that predates MCP
+  it.each([
+    ['--backend rest', { version: 'v1' }, ['--backend', 'rest']],
+    ['default --backend auto, no /api/mcp', { version: 'v1', mcpEnabled: false }, []],
+  ] as const)('calls all 36 tools (%s): CRUD round trips really change the gateway\'s state', async (_label, opts, backendArgs) => {
+    const gw = await gateway(opts);
     seedSessions(gw, 3);
-    const { client } = await bridgeTo(gw, 'rest');
+    const { client: bridged } = track(await connectBridge({ args: ['--gateway', gw.url, ...backendArgs], env: { HOOP_TOKEN: ADMIN } }));
+    const called = new Set<string>();
+    const client = {
+      callTool: (params: { name: string; arguments?: Record<string, unknown> }): ReturnType<Client['callTool']> => {
+        called.add(params.name);
+        return bridged.callTool(params);
+      },
+    };
 
     const conn = await call(client, 'connections_create', { name: 'new-db', type: 'database', subtype: 'postgres', agent_id: 'agent-1', tags: { team: 'data' } });
     expect(conn.isError).toBe(false);
     expect(gw.state.connections.get('new-db')?.['tags']).toEqual({ team: 'data' });
+    expect((await call(client, 'connections_list', { tag_selector: 'team=data' })).json).toEqual([expect.objectContaining({ name: 'new-db' })]);
+    expect((await call(client, 'connections_get', { name: 'new-db' })).json).toMatchObject({ name: 'new-db', agent_id: 'agent-1' });
     expect((await call(client, 'connections_update', { name: 'new-db', command: ['psql'] })).json).toMatchObject({ name: 'new-db', command: ['psql'], tags: { team: 'data' } });
     expect((await call(client, 'connections_delete', { name: 'new-db' })).text).toBe('connection "new-db" deleted successfully');
     expect(gw.state.connections.has('new-db')).toBe(false);
@@ -318,6 +331,9 @@ describe('--backend rest', () => {
     expect((await call(client, 'reviews_update', { id: rid, status: 'approved' })).json).toMatchObject({ status: 'APPROVED' });
     expect(gw.state.reviews.get(rid)?.['status']).toBe('APPROVED');
     expect((await call(client, 'reviews_update', { id: 'missing', status: 'APPROVED' })).text).toMatch(/^review not found \(HTTP 500/);
+    expect([...called].sort()).toEqual((await bridged.listTools()).tools.map((t) => t.name).sort());
+    expect(called.size).toBe(36);
+    expect(gw.requests.filter((r) => r.path === '/api/mcp' && r.status === 200)).toHaveLength(0);
   });
 
   it('catches bad input before any request, naming the field', async () => {
