@@ -411,3 +411,42 @@ describe('--backend auto and mcp against a gateway without /api/mcp', () => {
     expect(r.text).toMatch(/does not serve MCP.*--backend auto \(the default\) or --backend rest/);
   });
 });
+
+describe('--backend rest when the gateway is slow, cancelled or down', () => {
+  const slowList = { delayMs: 3000, path: '/api/connections', method: 'GET' } as const;
+
+  it('gives up on a silent REST call after --timeout, says what to do, and keeps serving', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client } = track(await connectBridge({ args: ['--gateway', gw.url, '--backend', 'rest', '--timeout', '1'], env: { HOOP_TOKEN: ADMIN } }));
+    gw.failNext(slowList);
+    const slow = await call(client, 'connections_list');
+    expect(slow).toMatchObject({ isError: true, text: expect.stringMatching(/did not answer connections_list within 1s \(--timeout\)\. .*check before retrying/) });
+    expect((await call(client, 'users_get', { email: 'admin@example.com' })).json).toMatchObject({ email: 'admin@example.com' });
+  });
+
+  it('drops a REST call the client cancels, answers nothing for it, and keeps serving', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client, bridge } = await bridgeTo(gw, 'rest');
+    gw.failNext({ ...slowList, delayMs: 1500 });
+    const abort = new AbortController();
+    const cancelled = client.callTool({ name: 'connections_list', arguments: {} }, undefined, { signal: abort.signal });
+    await expect.poll(() => gw.requests.some((r) => r.path === '/api/connections')).toBe(true);
+    abort.abort('user pressed escape');
+    await expect(cancelled).rejects.toThrow();
+    expect((await call(client, 'users_get', { email: 'admin@example.com' })).json).toMatchObject({ email: 'admin@example.com' });
+    // once the gateway got round to the dropped request, the cancelled call (id 1, after initialize) still has no answer
+    await expect.poll(() => gw.requests.find((r) => r.path === '/api/connections')?.status, { timeout: 5000 }).not.toBe(0);
+    const answered = bridge.stdoutMessages().flatMap((m) => (typeof m === 'object' && m !== null && 'id' in m ? [m.id] : []));
+    expect(answered).toEqual([0, 2]);
+  });
+
+  it('says the gateway cannot be reached while it is down, and recovers when it is back', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client } = await bridgeTo(gw, 'rest');
+    await gw.stop();
+    const down = await call(client, 'connections_list');
+    expect(down).toMatchObject({ isError: true, text: expect.stringMatching(/cannot reach the Hoop gateway at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/) });
+    await gw.start();
+    expect((await call(client, 'connections_list')).json).toHaveLength(2);
+  });
+});
