@@ -7,7 +7,7 @@ import type { FetchLike } from '../gateway/http.js';
 import { RestClient } from '../gateway/rest.js';
 import { createLogger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
-import { allTools } from './index.js';
+import { allTools, type RestTool } from './index.js';
 
 const BASE = 'https://gw.test/prefix';
 const server = setupServer();
@@ -208,6 +208,44 @@ describe('statuses', () => {
     const result = await run(name, args);
     expect(result.isError).toBe(true);
     expect(result.text).toMatch(text);
+  });
+
+  /** The MCP server's "not found" for each family addressed by one id or name. */
+  const NOT_FOUND: Partial<Record<RestTool['domain'], string>> = {
+    connections: 'connection not found',
+    guardrails: 'guardrail rule not found',
+    datamasking: 'data masking rule not found',
+    'access-request-rules': 'access request rule not found',
+    'runbook-rules': 'runbook rule not found',
+  };
+  const keyed = allTools().filter((t) => NOT_FOUND[t.domain] !== undefined && /_(get|update|delete)$/.test(t.name));
+
+  it('covers get, update and delete of every keyed family', () => {
+    expect(keyed).toHaveLength(15);
+  });
+
+  // required arguments are all strings but for the rule, whose access_type is an enum
+  it.each(keyed.map((t) => [t.name, t] as const))('%s: HTTP 404 in the MCP server\'s words', async (_name, tool) => {
+    const required = (tool.wire().inputSchema as { required?: string[] }).required ?? [];
+    const args = tool.name === 'access_request_rules_update' ? rule : Object.fromEntries(required.map((k) => [k, 'x']));
+    gateway([{ status: 404, json: { message: 'not found' } }]);
+    const result = await run(tool.name, args);
+    expect(result).toEqual({ isError: true, text: `${NOT_FOUND[tool.domain] ?? ''} (HTTP 404: not found)` });
+  });
+
+  it.each([
+    ['guardrails_create', { name: 'x' }, 'guardrail rule already exists'],
+    ['datamasking_rules_create', { name: 'x' }, 'data masking rule already exists'],
+  ] as const)('%s: HTTP 409 in the MCP server\'s words', async (name, args, words) => {
+    gateway([{ status: 409, json: { message: 'resource already exists' } }]);
+    expect(await run(name, args)).toEqual({ isError: true, text: `${words} (HTTP 409: resource already exists)` });
+  });
+
+  it('usergroups_create names the connection or attribute it could not bind', async () => {
+    gateway([{ status: 201, json: { name: 'sre' } }, { status: 404, json: { message: 'not found' } }]);
+    expect(await run('usergroups_create', { name: 'sre', connections: ['pg'] })).toEqual({ isError: true, text: 'connection "pg" not found (HTTP 404: not found)' });
+    gateway([{ status: 201, json: { name: 'sre' } }, { status: 404, json: { message: 'attribute not found' } }]);
+    expect((await run('usergroups_create', { name: 'sre', attributes: ['pii'] })).text).toBe('attribute "pii" not found — create the attribute first (HTTP 404: attribute not found)');
   });
 
   it('checks review statuses and session bounds before sending anything', async () => {
