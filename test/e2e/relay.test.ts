@@ -1,10 +1,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
+  CallToolResultSchema,
   CreateMessageRequestSchema,
   ElicitRequestSchema,
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
+  ProgressNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
@@ -120,6 +122,25 @@ describe('progress and cancellation', () => {
     expect(typeof call?.progressToken).toBe('number');
   });
 
+  it('passes a progress token the client chose to the gateway unchanged, and its progress back under it', async () => {
+    const gw = await gateway();
+    const { client } = await bridgeTo(gw);
+    const { content } = await client.callTool({ name: 'exec', arguments: { connection_name: 'prod-postgres', input: 'x' } });
+    const { review_id } = JSON.parse(resultText({ content })) as { review_id: string };
+    const tokens: Array<string | number> = [];
+    // replaces the SDK's own handler, which only knows the tokens it made up itself
+    client.setNotificationHandler(ProgressNotificationSchema, (n) => void tokens.push(n.params.progressToken));
+    setTimeout(() => gw.setReviewStatus(review_id, 'APPROVED'), 400);
+    const result = await client.request(
+      { method: 'tools/call', params: { name: 'reviews_wait', arguments: { id: review_id, timeout_seconds: 10 }, _meta: { progressToken: 'client-token-7' } } },
+      CallToolResultSchema,
+    );
+    expect(JSON.parse(resultText(result))).toMatchObject({ status: 'APPROVED' });
+    expect(gw.calls.find((c) => c.tool === 'reviews_wait')?.progressToken).toBe('client-token-7');
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(new Set(tokens)).toEqual(new Set(['client-token-7']));
+  });
+
   it('does not cut a long wait that reports progress, even past --timeout', async () => {
     const gw = await gateway();
     const { client } = await bridgeTo(gw, { args: ['--timeout', '1'] });
@@ -204,5 +225,37 @@ describe('server-to-client requests', () => {
     const result = await client.callTool({ name: 'fixture_elicit', arguments: { message: 'Run it?' } });
     expect(result.isError).toBe(true);
     expect(gw.initializations[0]?.capabilities).toEqual({});
+  });
+});
+
+describe('serve options', () => {
+  it('relays when started as `hoop-mcp serve …` explicitly', async () => {
+    const gw = await gateway({ version: 'v1' });
+    const { client } = track(await connectBridge({ args: ['serve', '--gateway', gw.url], env: { HOOP_TOKEN: ADMIN } }));
+    expect((await client.listTools()).tools).toHaveLength(36);
+    expect(resultText(await client.callTool({ name: 'users_get', arguments: { email: 'admin@example.com' } }))).toContain('admin@example.com');
+    expect(gw.calls.map((c) => c.tool)).toEqual(['users_get']);
+  });
+
+  it('takes --gateway over HOOP_APIURL', async () => {
+    const gw = await gateway();
+    const elsewhere = await gateway();
+    const { client } = await bridgeTo(gw, { env: { HOOP_APIURL: elsewhere.url } });
+    expect((await client.callTool({ name: 'connections_list', arguments: {} })).isError).toBeFalsy();
+    expect(gw.calls).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it('keeps stderr quiet at --log-level error and tells what it does at debug', async () => {
+    const gw = await gateway();
+    const run = async (level: string): Promise<string> => {
+      const { client, bridge } = await connectBridge({ args: ['--gateway', gw.url, '--log-level', level], env: { HOOP_TOKEN: ADMIN } });
+      await client.listTools();
+      await client.callTool({ name: 'connections_list', arguments: {} });
+      await client.close();
+      return bridge.stderrText;
+    };
+    expect(await run('error')).toBe('');
+    expect(await run('debug')).toMatch(/connected to/);
   });
 });
