@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 /** Where hoop's gateway sends the browser back to (proto.ClientLoginCallbackAddress); it cannot be chosen. */
 export const CALLBACK_HOST = '127.0.0.1';
 export const DEFAULT_CALLBACK_PORT = 3587;
-export const LOGIN_TIMEOUT_MS = 3 * 60_000;
+const LOGIN_TIMEOUT_MS = 3 * 60_000;
 
 const PAGE = (title: string, text: string): string =>
   `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:system-ui;margin:4em auto;max-width:32em"><h1>${title}</h1><p>${text}</p></body>`;
@@ -26,11 +26,19 @@ const readHoopToken: CallbackReader = (params) => {
   return error === null && value !== null && value !== '' ? { value } : { error: error ?? 'no token' };
 };
 
+export interface CallbackOptions {
+  timeoutMs?: number;
+  read?: CallbackReader;
+  /** What to do when the port is taken, said after "port … is busy: ". */
+  busyHint?: string;
+}
+
 /**
- * Listens on 127.0.0.1:3587 (hoop's login) or an OS-assigned port (MCP OAuth) for the redirect. Started before the browser opens, so a
- * busy port is reported before anyone signs in for nothing.
+ * Listens on 127.0.0.1:3587 (hoop's login) or the MCP OAuth port (OS-assigned, or --callback-port) for the redirect. Started before the
+ * browser opens, so a busy port is reported before anyone signs in for nothing.
  */
-export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, timeoutMs = LOGIN_TIMEOUT_MS, read: CallbackReader = readHoopToken): Promise<CallbackServer> {
+export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, opts: CallbackOptions = {}): Promise<CallbackServer> {
+  const { timeoutMs = LOGIN_TIMEOUT_MS, read = readHoopToken, busyHint = 'another login (hoop login or hoop-mcp login) may be running; finish or stop it, then retry' } = opts;
   let settle: { resolve: (t: string) => void; reject: (e: Error) => void } | undefined;
   const token = new Promise<string>((resolve, reject) => {
     settle = { resolve, reject };
@@ -61,13 +69,11 @@ export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, timeoutMs 
     settle?.reject(new Error('login cancelled'));
   };
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new Error(`port ${CALLBACK_HOST}:${port} is busy: another login (hoop login or hoop-mcp login) may be running; finish or stop it, then retry`)
-          : err,
-      ),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // the pending timeout would hold the process open for minutes after the error is shown
+      clearTimeout(timer);
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${CALLBACK_HOST}:${port} is busy: ${busyHint}`) : err);
+    });
     server.listen(port, CALLBACK_HOST, () => resolve());
   });
   const address = server.address();

@@ -11,7 +11,7 @@ import { jwtClaims } from '../shared/jwt.js';
 import type { Logger } from '../shared/log.js';
 import type { BrowserLogin, GatewayDiscovery, LoginActions, LoginIdentity, LoginResult, OAuthServer } from '../shared/login.js';
 import { Redactor } from '../shared/redact.js';
-import { listenForCallback, LOGIN_TIMEOUT_MS, openBrowser, type CallbackReader } from './browser-login.js';
+import { listenForCallback, openBrowser, type CallbackReader } from './browser-login.js';
 import { accountFor, type StoredCredential } from './credential.js';
 import type { CredentialVault, StoreChoice } from './vault.js';
 
@@ -26,7 +26,7 @@ export interface LoginDeps {
   /** false with --no-browser: only show the URL. */
   openBrowser: boolean;
   callbackPort: number;
-  /** MCP OAuth: the loopback port (0: the OS picks one) and a static client id instead of registration. */
+  /** MCP OAuth: the loopback port (--callback-port; unset: the OS picks one) and a static client id instead of registration. */
   oauthCallbackPort?: number;
   oauthClientId?: string;
   /** Records the profile's gateway and store in config.json (non-secret). */
@@ -79,7 +79,10 @@ export function createLoginService(deps: LoginDeps): LoginService {
    */
   async function startOAuthLogin(gateway: string, server: OAuthServer): Promise<BrowserLogin> {
     const pkce = createPkce();
-    const callback = await listenForCallback(deps.oauthCallbackPort ?? 0, LOGIN_TIMEOUT_MS, readCode(pkce.state));
+    const callback = await listenForCallback(deps.oauthCallbackPort ?? 0, {
+      read: readCode(pkce.state),
+      busyHint: 'another program listens there; stop it, or pass another --callback-port (one your identity provider accepts as redirect URI)',
+    });
     const redirectUri = `http://127.0.0.1:${callback.port}/callback`;
     let client: OAuthClient;
     try {

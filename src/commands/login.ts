@@ -31,6 +31,7 @@ interface LoginFlags extends TargetFlags {
   fromHoopCli?: boolean;
   oauth?: boolean;
   clientId?: string;
+  callbackPort?: string;
   browser: boolean;
   credentialStore: StoreChoice;
 }
@@ -43,11 +44,13 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
     .option('--from-hoop-cli', 'move the login of hoop\'s own CLI (~/.hoop/config.toml) into the keychain')
     .option('--oauth', 'sign in with the gateway\'s MCP OAuth without the interactive screens (prints the URL on stderr and waits)')
     .option('--client-id <id>', 'MCP OAuth: use this client instead of registering one')
+    .option('--callback-port <port>', 'MCP OAuth: the browser comes back to http://127.0.0.1:<port>/callback (default: a port the OS picks), for an IdP that wants a fixed redirect URI')
     .option('--no-browser', 'print the sign-in URL instead of opening a browser (SSH sessions)')
     .addOption(new Option('--credential-store <store>', 'where to keep the credential').choices(['auto', 'keychain', 'file']).default('auto'))
     .action(async (flags: LoginFlags) => {
       const sources = [flags.tokenStdin, flags.apiKeyStdin, flags.fromHoopCli, flags.oauth].filter((f) => f === true).length;
       if (sources > 1) throw new UsageError('use only one of --token-stdin, --api-key-stdin, --from-hoop-cli and --oauth');
+      const oauthCallbackPort = flags.callbackPort !== undefined ? portNumber(flags.callbackPort) : undefined;
       const target = await resolveTarget(flags);
       const mode: LoginOptions['mode'] = flags.tokenStdin
         ? { kind: 'stdin', secret: 'token' }
@@ -77,6 +80,7 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
         openBrowser: flags.browser,
         callbackPort: Number(process.env.HOOP_MCP_LOGIN_CALLBACK_PORT ?? DEFAULT_CALLBACK_PORT),
         ...(flags.clientId !== undefined ? { oauthClientId: flags.clientId } : {}),
+        ...(oauthCallbackPort !== undefined ? { oauthCallbackPort } : {}),
         rememberProfile: (profile, gateway, store) =>
           rememberProfile(target.home, profile, { gateway, credentialStore: store, ...(flags.caFile !== undefined ? { caFile: resolve(flags.caFile) } : {}) }),
       });
@@ -85,38 +89,52 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
 }
 
 export async function runLogin(opts: LoginOptions): Promise<void> {
+  const result = await signIn(opts).catch(plainly);
+  if (result !== undefined) report(result, opts.io);
+}
+
+/** The result to report; undefined when the TUI has shown it. */
+async function signIn(opts: LoginOptions): Promise<LoginResult | undefined> {
   const { target, service, mode, io } = opts;
-  let result: LoginResult | undefined;
   if (mode.kind === 'stdin') {
     const secret = (await readAll(io.stdin)).trim();
     if (secret === '') throw new UsageError(`no ${mode.secret === 'token' ? 'token' : 'API key'} on stdin`);
     const gateway = target.gateway?.base ?? '';
-    result = mode.secret === 'api-key' ? await service.loginApiKey(gateway, secret) : await service.finish(gateway, secret, 'token-stdin');
-  } else if (mode.kind === 'oauth') {
+    return mode.secret === 'api-key' ? service.loginApiKey(gateway, secret) : service.finish(gateway, secret, 'token-stdin');
+  }
+  if (mode.kind === 'oauth') {
     const discovery = await service.discover(target.gateway?.base ?? '');
     if (discovery.oauth === undefined) throw new UsageError(`${discovery.gateway} does not offer MCP OAuth; run hoop-mcp login without --oauth`);
     const browser = await service.startBrowserLogin(discovery);
     // stdout stays for the result line: scripts read it
     io.stderr.write(`${browser.opened ? 'Opening your browser. If it does not open, use this URL' : 'Open this URL in a browser to log in'} (it comes back to ${browser.callbackUrl ?? ''}):\n${browser.url}\n`);
-    result = await browser.result;
-  } else if (mode.kind === 'hoop-cli') {
+    return browser.result;
+  }
+  if (mode.kind === 'hoop-cli') {
     const found = await readHoopCliLogin();
     if (found === undefined) throw new UsageError('no login found in ~/.hoop/config.toml (needs api_url and token)');
-    result = await service.finish(found.gateway, found.token, 'hoop-cli-import');
-  } else {
-    const found = await readHoopCliLogin();
-    const { renderLogin } = await importTui(() => import('../tui/render-login.js'));
-    result = await renderLogin({
-      actions: service,
-      profile: target.profile,
-      ...(target.gateway !== undefined ? { defaultGateway: target.gateway.base } : {}),
-      ...(found !== undefined ? { importOffer: { gateway: found.gateway, accept: () => service.finish(found.gateway, found.token, 'hoop-cli-import') } } : {}),
-    });
-    // The TUI has shown the outcome; a cancel exits 130, as an interrupted command does.
-    if (result === undefined) throw new ExitError(130);
-    return;
+    return service.finish(found.gateway, found.token, 'hoop-cli-import');
   }
-  report(result, io);
+  const found = await readHoopCliLogin();
+  const { renderLogin } = await importTui(() => import('../tui/render-login.js'));
+  const result = await renderLogin({
+    actions: service,
+    profile: target.profile,
+    ...(target.gateway !== undefined ? { defaultGateway: target.gateway.base } : {}),
+    ...(found !== undefined ? { importOffer: { gateway: found.gateway, accept: () => service.finish(found.gateway, found.token, 'hoop-cli-import') } } : {}),
+  });
+  // The TUI has shown the outcome; a cancel exits 130, as an interrupted command does.
+  if (result === undefined) throw new ExitError(130);
+  return undefined;
+}
+
+/**
+ * The login flows reject with plain Errors whose messages are written for people (a busy port, a
+ * failed sign-in, a timeout): print them as they are, not as an "unexpected error".
+ */
+function plainly(err: unknown): never {
+  if (err instanceof Error && err.name === 'Error') throw new ExitError(1, err.message);
+  throw err;
 }
 
 /** Plain output for scripts: one line of who and where on stdout, a warning on stderr. */
@@ -127,6 +145,12 @@ function report(result: LoginResult, io: LoginOptions['io']): void {
   if (result.store === 'keychain') io.stdout.write('Credential saved in the OS keychain.\n');
   else if (result.fallbackReason === undefined) io.stdout.write('Credential saved to a file readable only by you (--credential-store file).\n');
   else io.stderr.write(`hoop-mcp: warning: no keychain available (${result.fallbackReason}); credential saved to a file readable only by you.\n`);
+}
+
+function portNumber(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 65535) throw new UsageError(`--callback-port takes a port number from 1 to 65535 (got "${raw}")`);
+  return n;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

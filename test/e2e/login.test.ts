@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -8,18 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { listenForCallback } from '../../src/auth/browser-login.js';
 import { BIN, tempHome } from '../helpers/bridge-process.js';
 import { cliAsync } from '../helpers/cli.js';
-import { loginService } from '../helpers/login.js';
+import { freePort, loginService } from '../helpers/login.js';
 import { gatewayScope } from '../helpers/scope.js';
 
 const gateway = gatewayScope();
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 const service = loginService;
 
@@ -66,7 +57,7 @@ describe('login flows against the gateway fixture', () => {
   });
 
   it('times out when the browser never comes back', async () => {
-    const waiting = await listenForCallback(await freePort(), 100);
+    const waiting = await listenForCallback(await freePort(), { timeoutMs: 100 });
     await expect(waiting.token).rejects.toThrow(/within 3 minutes/);
   });
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -8,7 +9,7 @@ import type { LoginResult } from '../../src/shared/login.js';
 import { startOAuthServer, type OAuthServerFixture, type OAuthServerOptions } from '../fixtures/oauth-server.js';
 import { BIN, connectBridge, tempHome } from '../helpers/bridge-process.js';
 import { cliAsync } from '../helpers/cli.js';
-import { loginService } from '../helpers/login.js';
+import { freePort, loginService } from '../helpers/login.js';
 import { clientScope, gatewayScope, resultText } from '../helpers/scope.js';
 
 const gateway = gatewayScope();
@@ -40,6 +41,25 @@ async function oauthLogin(gwUrl: string, home: string): Promise<LoginResult> {
   return browser.result;
 }
 
+/** `hoop-mcp login --oauth --no-browser …` as a script runs it: resolves once the URL is on stderr. */
+async function cliOAuthLogin(gwUrl: string, home: string, extra: string[]) {
+  const child = spawn(process.execPath, [BIN, 'login', '--gateway', gwUrl, '--oauth', '--no-browser', '--credential-store', 'file', ...extra], {
+    env: { PATH: process.env.PATH, HOOP_MCP_HOME: home },
+  });
+  child.stdin.end();
+  const out = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  const url = await new Promise<string>((resolve) => {
+    child.stderr.on('data', (d: Buffer) => {
+      out.stderr += d.toString();
+      const found = /^(http:\/\/127\.0\.0\.1:\d+\/authorize\S*)$/m.exec(out.stderr)?.[1];
+      if (found !== undefined) resolve(found);
+    });
+  });
+  const exit = new Promise<number | null>((r) => child.on('exit', r));
+  return { url, out, exit };
+}
+
 async function stored(home: string, gw: string): Promise<StoredCredential> {
   return JSON.parse((await new FileStore(home).get(accountFor('default', gw))) ?? '{}') as StoredCredential;
 }
@@ -65,23 +85,11 @@ describe('MCP OAuth', () => {
   it('login --oauth --no-browser from a shell, with a static --client-id: prints the URL, waits, stores', async () => {
     const { idp, gw } = await setup();
     const home = tempHome();
-    const child = spawn(process.execPath, [BIN, 'login', '--gateway', gw.url, '--oauth', '--no-browser', '--client-id', 'hoop-static', '--credential-store', 'file'], {
-      env: { PATH: process.env.PATH, HOOP_MCP_HOME: home },
-    });
-    child.stdin.end();
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    const url = await new Promise<string>((resolve) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const found = /^(http:\/\/127\.0\.0\.1:\d+\/authorize\S*)$/m.exec(stderr)?.[1];
-        if (found !== undefined) resolve(found);
-      });
-    });
-    expect(stderr).toMatch(/Open this URL in a browser to log in \(it comes back to http:\/\/127\.0\.0\.1:\d+\/callback\)/);
+    const { url, out, exit } = await cliOAuthLogin(gw.url, home, ['--client-id', 'hoop-static']);
+    expect(out.stderr).toMatch(/Open this URL in a browser to log in \(it comes back to http:\/\/127\.0\.0\.1:\d+\/callback\)/);
     await fetch(url); // the test is the browser
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    const code = await exit;
+    const { stdout, stderr } = out;
     expect(code, stderr).toBe(0);
     expect(stdout).toContain(`Logged in to ${gw.url}`);
     expect(idp.authorizations).toEqual([expect.objectContaining({ clientId: 'hoop-static', resource: `${gw.url}/api/mcp` })]);
@@ -89,6 +97,42 @@ describe('MCP OAuth', () => {
     expect(gw.requests.some((r) => r.path === '/api/mcp/oauth/register')).toBe(false);
     expect((await stored(home, gw.url)).clientId).toBe('hoop-static');
     expect(stdout + stderr).not.toMatch(/rt-|eyJ/);
+  });
+
+  it('--callback-port: the browser comes back to that fixed port, which an IdP with exact redirect URIs requires', async () => {
+    const port = await freePort();
+    const callback = `http://127.0.0.1:${port}/callback`;
+    const { idp, gw } = await setup({ staticRedirectUris: [callback] });
+    const home = tempHome();
+    const { url, out, exit } = await cliOAuthLogin(gw.url, home, ['--client-id', 'hoop-static', '--callback-port', String(port)]);
+    expect(out.stderr).toContain(`(it comes back to ${callback})`);
+    expect(new URL(url).searchParams.get('redirect_uri')).toBe(callback);
+    await fetch(url);
+    expect(await exit, out.stderr).toBe(0);
+    expect(idp.authorizations).toEqual([expect.objectContaining({ clientId: 'hoop-static', redirectUri: callback })]);
+    expect((await stored(home, gw.url)).source).toBe('oauth');
+  });
+
+  it('--callback-port: a bad number is a usage error; a busy port says so before anyone signs in', async () => {
+    const { gw } = await setup();
+    for (const bad of ['0', '65536', 'abc', '80.5', '']) {
+      const r = await cliAsync(['login', '--gateway', gw.url, '--oauth', '--no-browser', '--callback-port', bad], { HOOP_MCP_HOME: tempHome() });
+      expect(r.status, bad).toBe(2);
+      expect(r.stderr).toBe(`hoop-mcp: --callback-port takes a port number from 1 to 65535 (got "${bad}")\n`);
+    }
+    const held = createServer();
+    await new Promise<void>((r) => held.listen(0, '127.0.0.1', r));
+    const port = (held.address() as { port: number }).port;
+    try {
+      const r = await cliAsync(['login', '--gateway', gw.url, '--oauth', '--no-browser', '--client-id', 'hoop-static', '--callback-port', String(port)], { HOOP_MCP_HOME: tempHome() });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `hoop-mcp: port 127.0.0.1:${port} is busy: another program listens there; stop it, or pass another --callback-port (one your identity provider accepts as redirect URI)\n`,
+      );
+      expect(r.stdout).toBe('');
+    } finally {
+      await new Promise((r) => held.close(r));
+    }
   });
 
   it('a 401 on /api/mcp carries the challenge; hpk_ keys and hoop tokens still work on the same gateway', async () => {

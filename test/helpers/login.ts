@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+
 import { rememberProfile } from '../../src/app/config.js';
 import { createVault } from '../../src/app/settings.js';
 import { createLoginService, type LoginService } from '../../src/auth/login.js';
@@ -19,4 +21,13 @@ export function loginService(home: string, callbackPort: number): LoginService {
     callbackPort,
     rememberProfile: (profile, gw, store) => rememberProfile(home, profile, { gateway: gw, credentialStore: store }),
   });
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
 }
