@@ -28,11 +28,11 @@ async function setup(idpOpts: OAuthServerOptions = {}) {
   return { idp, gw };
 }
 
-/** `hoop-mcp login` through the MCP OAuth flow, the test acting as the browser. */
-async function oauthLogin(gwUrl: string, home: string): Promise<LoginResult> {
+/** `hoop-mcp login` through the MCP OAuth flow, the test acting as the browser; `issuer`: the authorization server the gateway names. */
+async function oauthLogin(gwUrl: string, home: string, issuer = gwUrl): Promise<LoginResult> {
   const login = loginService(home, 3587);
   const discovery = await login.discover(gwUrl);
-  expect(discovery.oauth).toMatchObject({ resource: `${gwUrl}/api/mcp`, issuer: gwUrl });
+  expect(discovery.oauth).toMatchObject({ resource: `${gwUrl}/api/mcp`, issuer });
   const browser = await login.startBrowserLogin(discovery);
   expect(browser.callbackUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
   expect(browser.callbackUrl).not.toContain(':3587/');
@@ -71,6 +71,11 @@ describe('MCP OAuth', () => {
     const result = await oauthLogin(gw.url, home);
     expect(result).toMatchObject({ gateway: gw.url, user: { email: 'oauth@example.com', groups: ['engineering'] }, store: 'file' });
     expect(idp.authorizations).toEqual([expect.objectContaining({ clientId: 'hoop-static', resource: `${gw.url}/api/mcp` })]);
+    // the client came from the gateway's shim, registered with the callback it was sent back to
+    const shim = gw.requests.filter((r) => r.method === 'POST' && r.path === '/api/mcp/oauth/register');
+    expect(shim).toHaveLength(1);
+    expect(shim[0]?.body).toMatchObject({ redirect_uris: [idp.authorizations[0]?.redirectUri], token_endpoint_auth_method: 'none' });
+    expect(idp.registrations).toEqual([]);
     const cred = await stored(home, gw.url);
     expect(cred).toMatchObject({ source: 'oauth', clientId: 'hoop-static', resource: `${gw.url}/api/mcp`, tokenEndpoint: `${idp.url}/token` });
     expect(cred.refreshToken).toMatch(/^rt-/);
@@ -80,6 +85,24 @@ describe('MCP OAuth', () => {
     expect(status.status).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: true, user: { email: 'oauth@example.com' }, credential: { store: 'file', expiresAt: cred.expiresAt, oauth: { refreshToken: true, issuer: idp.url } }, backend: 'mcp' });
     expect(status.stdout).not.toContain(cred.refreshToken);
+  });
+
+  it('a gateway without a static client names the IdP itself: hoop-mcp registers there, and the token is bound to the resource', async () => {
+    const idp = await startOAuthServer();
+    idps.push(idp);
+    const gw = await gateway({ mcpOAuth: { issuer: idp.url } });
+    const home = tempHome();
+    const result = await oauthLogin(gw.url, home, idp.url);
+    expect(result.user.email).toBe('oauth@example.com');
+    const [registered] = idp.registrations;
+    expect(idp.registrations).toHaveLength(1);
+    expect(registered?.clientId).toMatch(/^dcr-/);
+    expect(idp.authorizations).toEqual([{ clientId: registered?.clientId, redirectUri: registered?.redirectUris[0], resource: `${gw.url}/api/mcp` }]);
+    expect(gw.requests.some((r) => r.path === '/api/mcp/oauth/register')).toBe(false);
+    expect(await stored(home, gw.url)).toMatchObject({ source: 'oauth', clientId: registered?.clientId, tokenEndpoint: `${idp.url}/token` });
+    // no static client to bind to: the gateway takes the token for its resource URI alone
+    const { client } = track(await connectBridge({ args: [], env: { HOOP_MCP_HOME: home } }));
+    expect(resultText(await client.callTool({ name: 'me_get', arguments: {} }))).toContain('oauth@example.com');
   });
 
   it('login --oauth --no-browser from a shell, with a static --client-id: prints the URL, waits, stores', async () => {
