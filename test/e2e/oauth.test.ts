@@ -158,6 +158,21 @@ describe('MCP OAuth', () => {
     }
   });
 
+  it('without a challenge on the 401, discovery falls back to the RFC 9728 address and the login completes', async () => {
+    const idp = await startOAuthServer({ staticClientId: 'hoop-static' });
+    idps.push(idp);
+    const gw = await gateway({ mcpOAuth: { issuer: idp.url, clientId: 'hoop-static', challenge: false } });
+    const res = await fetch(`${gw.url}/api/mcp`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    const home = tempHome();
+    expect((await oauthLogin(gw.url, home)).user.email).toBe('oauth@example.com');
+    expect(gw.requests.filter((r) => r.path.startsWith('/.well-known/oauth-protected-resource')).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /.well-known/oauth-protected-resource/api/mcp',
+    ]);
+    expect((await stored(home, gw.url)).source).toBe('oauth');
+  });
+
   it('a 401 on /api/mcp carries the challenge; hpk_ keys and hoop tokens still work on the same gateway', async () => {
     const { gw } = await setup();
     const res = await fetch(`${gw.url}/api/mcp`, { method: 'POST', body: '{}' });
