@@ -1,6 +1,10 @@
 import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
+import { startGateway } from '../../test/fixtures/gateway.js';
+import { startOAuthServer } from '../../test/fixtures/oauth-server.js';
+import { tempHome } from '../../test/helpers/bridge-process.js';
+import { freePort, loginService } from '../../test/helpers/login.js';
 import type { BrowserLogin, GatewayDiscovery, LoginActions, LoginResult } from '../shared/login.js';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,7 +116,7 @@ interface Started {
   onDone: ReturnType<typeof vi.fn<(r: LoginResult | undefined) => void>>;
 }
 
-async function start(actions: FakeActions, extra: { defaultGateway?: string; importOffer?: { gateway: string; accept(): Promise<LoginResult> } } = {}): Promise<Started> {
+async function start(actions: LoginActions, extra: { defaultGateway?: string; importOffer?: { gateway: string; accept(): Promise<LoginResult> } } = {}): Promise<Started> {
   const onDone = vi.fn<(r: LoginResult | undefined) => void>();
   const app = render(<LoginApp actions={actions} profile="default" onDone={onDone} {...extra} />);
   const frame = (): string => app.lastFrame() ?? '';
@@ -302,6 +306,57 @@ describe('LoginApp, browser', () => {
     await delay(30);
     await vi.waitFor(() => expect(app.onDone).toHaveBeenCalled());
     expect(app.onDone).toHaveBeenCalledExactlyOnceWith(undefined);
+  });
+});
+
+describe('LoginApp, MCP OAuth', () => {
+  it('walks discovery, registration, the browser and done with the real login flows against the gateway and IdP fixtures', async () => {
+    const idp = await startOAuthServer({ staticClientId: 'hoop-static' });
+    const gw = await startGateway({ authMethod: 'oidc', mcpOAuth: { issuer: idp.url, clientId: 'hoop-static' } });
+    try {
+      const app = await start(loginService(tempHome(), await freePort()), { defaultGateway: gw.url });
+      await app.press(ENTER);
+      await app.waitFor('Open the URL above in a browser');
+      const seen = app.frames.join('\n');
+      expect(seen).toContain(`Looking up ${gw.url}…`);
+      expect(seen).toContain('Registering hoop-mcp with the identity provider…');
+      expect(app.frame()).toContain(`✓ Gateway ${gw.url} · MCP OAuth 2.1 (${gw.url})`);
+      expect(app.frame()).toMatch(/Your browser comes back to http:\/\/127\.0\.0\.1:\d+\/callback when you are done\./);
+      expect(app.frame()).toContain('k paste an API key instead · q quit');
+      // the URL is written above the live frame once that is drawn
+      const urlIn = (): string | undefined => /Open this URL in a browser:\n(\S+)\n/.exec(app.frames.join('\n'))?.[1];
+      await until(() => urlIn() !== undefined, app.frame);
+      const url = urlIn() ?? '';
+      expect(url.startsWith(`${idp.url}/authorize?`)).toBe(true);
+
+      await fetch(url); // the test is the browser
+      await app.waitFor('Logged in as');
+      expect(app.frame()).toContain('✓ Logged in as OAuth User (oauth@example.com)');
+      expect(app.frame()).toMatch(/Groups +engineering/);
+      await vi.waitFor(() => expect(app.onDone).toHaveBeenCalled());
+      expect(app.onDone).toHaveBeenCalledExactlyOnceWith(
+        expect.objectContaining({ gateway: gw.url, user: expect.objectContaining({ email: 'oauth@example.com' }), store: 'file', expiresAt: expect.any(String) }),
+      );
+      expect(idp.authorizations).toHaveLength(1);
+    } finally {
+      await gw.stop();
+      await idp.stop();
+    }
+  });
+
+  it('MCP OAuth goes to the browser even where hoop itself signs in with email and password', async () => {
+    const actions = new FakeActions();
+    const browser = fakeBrowser('https://idp.example.com/authorize', false);
+    const oauth = { resource: `${GATEWAY}/api/mcp`, issuer: GATEWAY, authorizationEndpoint: 'https://idp.example.com/authorize', tokenEndpoint: 'https://idp.example.com/token' };
+    actions.discoverAnswers.push({ ...local, oauth });
+    actions.browserAnswers.push(browser.login);
+    const app = await start(actions, { defaultGateway: GATEWAY });
+    await app.press(ENTER);
+    await app.waitFor('Open the URL above in a browser');
+    expect(app.frame()).toContain(`✓ Gateway ${GATEWAY} · MCP OAuth 2.1 (${GATEWAY})`);
+    await app.press('k');
+    await app.waitFor('? API key');
+    expect(app.frame()).toContain('tab use the browser');
   });
 });
 

@@ -17,6 +17,11 @@ export function discoveryName(discovery: GatewayDiscovery): string {
   return discovery.oauth !== undefined ? `MCP OAuth 2.1 (${discovery.oauth.issuer})` : methodName(discovery.authMethod);
 }
 
+/** Email and password only when the gateway offers nothing else: MCP OAuth goes through the browser whatever hoop's own method is. */
+export function asksForPassword(discovery: GatewayDiscovery): boolean {
+  return discovery.oauth === undefined && discovery.authMethod === 'local';
+}
+
 const quitEsc: KeyHint = { key: 'esc', label: 'quit' };
 const quitQ: KeyHint = { key: 'q', label: 'quit' };
 const apiKeyTab: KeyHint = { key: 'tab', label: 'use an API key' };
@@ -42,7 +47,7 @@ export function hintsFor(step: Step): KeyHint[] {
     case 'apiKey':
       return [
         { key: 'enter', label: 'log in' },
-        { key: 'tab', label: step.discovery.authMethod === 'local' ? 'use email and password' : 'use the browser' },
+        { key: 'tab', label: asksForPassword(step.discovery) ? 'use email and password' : 'use the browser' },
         quitEsc,
       ];
     case 'importing':

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 
 import type { BrowserLogin, GatewayDiscovery, LoginActions, LoginResult } from '../shared/login.js';
+import { asksForPassword } from './steps.js';
 
 /** Where the login is. Every step that can fail carries the message to show, and enough to retry. */
 export type Step =
@@ -122,7 +123,7 @@ export function useLoginFlow({ actions, defaultGateway, importOffer }: LoginFlow
   };
 
   function followMethod(discovery: GatewayDiscovery): void {
-    if (discovery.authMethod === 'local') go({ kind: 'email', discovery, email: '', attempt: 0 });
+    if (asksForPassword(discovery)) go({ kind: 'email', discovery, email: '', attempt: 0 });
     else startBrowser(discovery);
   }
 
