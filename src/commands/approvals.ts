@@ -4,14 +4,14 @@ import { createVault, resolveTarget, resolveToken, storeRotatedToken, type Targe
 import { gatewayFetch, tlsFor } from '../app/tls.js';
 import { ReviewsClient } from '../approvals/client.js';
 import { waitForReview, type WaitOutcome } from '../approvals/wait.js';
-import { watchReviews, matchesFilter, type ReviewFilter } from '../approvals/watch.js';
+import { watchReviews, matchesFilter, type ReviewFilter, type ReviewWatcher } from '../approvals/watch.js';
 import { Credentials } from '../gateway/credentials.js';
 import { LOGIN_HINT } from '../gateway/errors.js';
 import { RestClient } from '../gateway/rest.js';
 import { ExitError, GatewayError, UsageError, errorMessage } from '../shared/errors.js';
 import { createLogger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
-import { ageOf, compareReviews, describeType, preview, REVIEW_STATUSES, type ReviewChange, type ReviewItem } from '../shared/review.js';
+import { ageOf, compareReviews, describeType, preview, REVIEW_STATUSES, type DecideOutcome, type ReviewChange, type ReviewItem, type Verdict } from '../shared/review.js';
 import { USER_AGENT } from '../shared/version.js';
 import { addTargetOptions, type TargetFlags } from './target-options.js';
 import { importTui } from './tui.js';
@@ -142,14 +142,19 @@ export async function runApprovals(opts: ApprovalsOptions): Promise<void> {
   await renderApprovals({
     reviews: watcher,
     title: describeWatch(opts),
-    onDecide: async (id, verdict, reason) => {
-      const outcome = await opts.client.decide(id, verdict, reason, opts.signal);
-      watcher.refresh();
-      return outcome;
-    },
+    onDecide: decideAndRefresh(opts.client, watcher, opts.signal),
     onOpen: (url) => void openBrowser(url),
     ...(opts.notify ? { onChanges: (changes: ReviewChange[]) => notifyChanges(changes, desktopNotify) } : {}),
   });
+}
+
+/** A decision, then a poll at once: the list shows the new status without waiting out the backoff. */
+export function decideAndRefresh(client: Pick<ReviewsClient, 'decide'>, watcher: ReviewWatcher, signal: AbortSignal): (id: string, verdict: Verdict, reason?: string) => Promise<DecideOutcome> {
+  return async (id, verdict, reason) => {
+    const outcome = await client.decide(id, verdict, reason, signal);
+    watcher.refresh();
+    return outcome;
+  };
 }
 
 export async function runApprovalsWait(opts: ApprovalsWaitOptions): Promise<void> {
