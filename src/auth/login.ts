@@ -6,7 +6,7 @@ import { fetchAuthMethod, fetchLoginUrl, localLogin } from '../gateway/public.js
 import { RestClient } from '../gateway/rest.js';
 import { fetchGatewayVersion, fetchIdentity } from '../gateway/identity.js';
 import { parseGatewayUrl } from '../gateway/url.js';
-import { errorMessage } from '../shared/errors.js';
+import { errorMessage, UsageError } from '../shared/errors.js';
 import { jwtClaims } from '../shared/jwt.js';
 import type { Logger } from '../shared/log.js';
 import type { BrowserLogin, GatewayDiscovery, LoginActions, LoginIdentity, LoginResult, OAuthServer } from '../shared/login.js';
@@ -135,7 +135,8 @@ export function createLoginService(deps: LoginDeps): LoginService {
     },
     async loginApiKey(gateway, key) {
       const trimmed = key.trim();
-      if (!trimmed.startsWith('hpk_')) throw new Error('a Hoop API key starts with hpk_');
+      // the caller's mistake, not the gateway's: `login --api-key-stdin` exits 2 with this line
+      if (!trimmed.startsWith('hpk_')) throw new UsageError('a Hoop API key starts with hpk_ (for a session token use --token-stdin)');
       return finish(gateway, trimmed, 'api-key-stdin');
     },
     async startBrowserLogin(discovery) {

@@ -94,6 +94,17 @@ describe('hoop-mcp approvals without a terminal', () => {
     expect(p.lines()).toEqual([status]);
   });
 
+  it('wait exits 1 for JIT access that was approved and then revoked', async () => {
+    const gw = await gateway();
+    const id = seedReview(gw, { jitSeconds: 3600 });
+    gw.setReviewStatus(id, 'APPROVED');
+    gw.setReviewStatus(id, 'REVOKED');
+    const p = run(['approvals', 'wait', id, '--gateway', gw.url, '--interval', '0.05', '--timeout', '20']);
+    expect(await p.exited).toBe(1);
+    expect(p.lines()).toEqual(['REVOKED']);
+    expect(p.stderr()).toBe(`hoop-mcp: review ${id} was revoked\n`);
+  });
+
   it('wait exits 2 when the timeout passes, and 4 for an unknown review', async () => {
     const gw = await gateway();
     const id = seedReview(gw);

@@ -112,6 +112,28 @@ describe('logout', () => {
     expect(run([]).stdout).toMatch(/No stored credential for profile default/);
     expect(run(['--all', '--profile', 'x']).status).toBe(2);
   });
+
+  it('--all removes every profile\'s credential and leaves the other settings', async () => {
+    const home = tempHome();
+    const profiles = { work: 'https://hoop.work.example.com', lab: 'https://hoop.lab.example.com:8443' };
+    writeFileSync(
+      join(home, 'config.json'),
+      JSON.stringify({ version: 1, defaultProfile: 'work', profiles: { work: { gateway: profiles.work, credentialStore: 'file' }, lab: { gateway: `${profiles.lab}/`, credentialStore: 'file', readOnly: true } } }),
+    );
+    const store = new FileStore(home);
+    for (const [profile, gw] of Object.entries(profiles)) await store.set(accountFor(profile, gw), JSON.stringify(credentialFor(gw)));
+    const r = spawnSync(process.execPath, [BIN, 'logout', '--all'], { encoding: 'utf8', env: { ...noBusEnv(), HOOP_MCP_HOME: home } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`Logged out of ${profiles.work} (profile work): removed from the credentials file.`);
+    expect(r.stdout).toContain(`Logged out of ${profiles.lab} (profile lab): removed from the credentials file.`);
+    for (const [profile, gw] of Object.entries(profiles)) expect(await store.get(accountFor(profile, gw))).toBeUndefined();
+    expect(readFileSync(join(home, 'credentials.json'), 'utf8')).not.toContain(TOKEN);
+    expect(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))).toEqual({
+      version: 1,
+      defaultProfile: 'work',
+      profiles: { work: { gateway: profiles.work }, lab: { gateway: `${profiles.lab}/`, readOnly: true } },
+    });
+  });
 });
 
 describe('the keychain', () => {
@@ -140,6 +162,20 @@ describe('the keychain', () => {
       expect((await vault.load(account))?.store).toBe('keychain');
       expect(await vault.remove(account)).toEqual(['keychain']);
       expect(spawnSync('secret-tool', ['lookup', 'service', 'hoop-mcp', 'username', account]).status).not.toBe(0);
+    });
+
+    it('logout --all removes one profile from the keychain and another from the file', async () => {
+      const home = tempHome();
+      const [work, lab] = ['https://keychain-work.example.com', 'https://keychain-lab.example.com'];
+      writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 1, profiles: { work: { gateway: work, credentialStore: 'keychain' }, lab: { gateway: lab, credentialStore: 'file' } } }));
+      expect(await createVault(home).save(accountFor('work', work), credentialFor(work), 'keychain')).toEqual({ store: 'keychain' });
+      await new FileStore(home).set(accountFor('lab', lab), JSON.stringify(credentialFor(lab)));
+      const r = spawnSync(process.execPath, [BIN, 'logout', '--all'], { encoding: 'utf8', env: { ...process.env, HOOP_MCP_HOME: home } });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`Logged out of ${work} (profile work): removed from the OS keychain.`);
+      expect(r.stdout).toContain(`Logged out of ${lab} (profile lab): removed from the credentials file.`);
+      expect(spawnSync('secret-tool', ['lookup', 'service', 'hoop-mcp', 'username', accountFor('work', work)]).status).not.toBe(0);
+      expect(await new FileStore(home).get(accountFor('lab', lab))).toBeUndefined();
     });
 
     it('serve reads its token from the keychain', async () => {

@@ -110,6 +110,47 @@ describe('login, status and logout from the shell', () => {
     expect((await cliAsync(['status'], { HOOP_MCP_HOME: home })).status).toBe(3);
   });
 
+  it('login --api-key-stdin stores an hpk_ key, and refuses anything else', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    const wrong = await cliAsync(['login', '--gateway', gw.url, '--api-key-stdin', '--credential-store', 'file'], { HOOP_MCP_HOME: home }, 'hoop-test-user-token\n');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toBe('hoop-mcp: a Hoop API key starts with hpk_ (for a session token use --token-stdin)\n');
+    const login = await cliAsync(['login', '--gateway', gw.url, '--api-key-stdin', '--credential-store', 'file'], { HOOP_MCP_HOME: home }, '  hpk_testkey123\n');
+    expect(login.status).toBe(0);
+    expect(login.stdout).toContain(`Logged in to ${gw.url} (hoop 1.40.0) as agent@example.com (groups: admin); profile default.`);
+    const status = await cliAsync(['status', '--json'], { HOOP_MCP_HOME: home });
+    expect(JSON.parse(status.stdout)).toMatchObject({ loggedIn: true, user: { email: 'agent@example.com' }, credential: { store: 'file' } });
+    expect(readFileSync(join(home, 'credentials.json'), 'utf8')).toContain('"source\\":\\"api-key-stdin\\"');
+    expect(readFileSync(join(home, 'config.json'), 'utf8')).not.toContain('hpk_');
+  });
+
+  it('keeps two gateways side by side: --profile, then HOOP_MCP_PROFILE, then the default picks one', async () => {
+    const [work, lab] = [await gateway(), await gateway()];
+    const home = tempHome();
+    const login = (gw: string, profile: string, token: string) =>
+      cliAsync(['login', '--gateway', gw, '--profile', profile, '--token-stdin', '--credential-store', 'file'], { HOOP_MCP_HOME: home }, token);
+    expect((await login(work.url, 'work', 'hoop-test-admin-token')).status).toBe(0);
+    expect((await login(lab.url, 'lab', 'hoop-test-user-token')).status).toBe(0);
+    const status = async (args: string[], env: Record<string, string> = {}) => {
+      const r = await cliAsync(['status', '--json', ...args], { HOOP_MCP_HOME: home, ...env });
+      expect(r.status).toBe(0);
+      const s = JSON.parse(r.stdout) as { profile: string; gateway: string; user: { email: string } };
+      return [s.profile, s.gateway, s.user.email];
+    };
+    const asWork = ['work', work.url, 'admin@example.com'];
+    const asLab = ['lab', lab.url, 'user@example.com'];
+    // the first login made its profile the default
+    expect(await status([])).toEqual(asWork);
+    expect(await status(['--profile', 'lab'])).toEqual(asLab);
+    expect(await status([], { HOOP_MCP_PROFILE: 'lab' })).toEqual(asLab);
+    expect(await status(['--profile', 'work'], { HOOP_MCP_PROFILE: 'lab' })).toEqual(asWork);
+    // each gateway saw only its own profile's token
+    const bearers = (gw: typeof work) => new Set(gw.requests.map((r) => r.headers.authorization).filter((a) => a !== undefined));
+    expect(bearers(work)).toEqual(new Set(['Bearer hoop-test-admin-token']));
+    expect(bearers(lab)).toEqual(new Set(['Bearer hoop-test-user-token']));
+  });
+
   it('status exit codes: 3 when not logged in or the token is rejected, 4 when the gateway is unreachable', async () => {
     const gw = await gateway();
     expect((await cliAsync(['status'], { HOOP_MCP_HOME: tempHome() })).status).toBe(3);
