@@ -9,6 +9,7 @@ import { accountFor, type StoredCredential } from '../../src/auth/credential.js'
 import { FileStore } from '../../src/auth/file-store.js';
 import { DEFAULT_USERS } from '../fixtures/gateway.js';
 import { BIN, connectBridge, tempHome } from '../helpers/bridge-process.js';
+import { cliAsync } from '../helpers/cli.js';
 import { clientScope, gatewayScope } from '../helpers/scope.js';
 
 /** .ci/run sets this inside dbus-run-session with an unlocked gnome-keyring: the keychain tests must run there. */
@@ -97,6 +98,50 @@ describe('a credential that changes while serve runs', () => {
     await expect(client.listTools()).rejects.toThrow(/not logged in/);
     await new FileStore(home).set(accountFor('default', gw.url), JSON.stringify(credentialFor(gw.url)));
     expect((await client.listTools()).tools.length).toBe(55);
+  });
+});
+
+/**
+ * Homes as released versions left them (test/fixtures/data/home-<version>): config.json, the
+ * credentials file, and keychain.json with what the OS keychain held (service hoop-mcp, account →
+ * secret). The gateway in them is http://hoop.invalid, swapped for the fixture's address; the
+ * tokens are the fixture's. A format change adds a directory here; none is ever edited.
+ */
+const HOMES = new URL('../fixtures/data/', import.meta.url);
+const RELEASED = readdirSync(HOMES).filter((d) => d.startsWith('home-'));
+const DATA_GATEWAY = 'http://hoop.invalid';
+
+function releasedHome(version: string, gw: string): { home: string; keychain: Record<string, string> } {
+  const home = tempHome();
+  const read = (file: string): string => readFileSync(new URL(`${version}/${file}`, HOMES), 'utf8').replaceAll(DATA_GATEWAY, gw);
+  writeFileSync(join(home, 'config.json'), read('config.json'));
+  writeFileSync(join(home, 'credentials.json'), read('credentials.json'), { mode: 0o600 });
+  return { home, keychain: JSON.parse(read('keychain.json')) as Record<string, string> };
+}
+
+describe.each(RELEASED)('upgrading from %s never logs anyone out', (version) => {
+  it('status accepts the stored credential file and config', async () => {
+    const gw = await gateway();
+    const { home } = releasedHome(version, gw.url);
+    const r = await cliAsync(['status', '--json'], { HOOP_MCP_HOME: home });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ profile: 'default', gateway: gw.url, loggedIn: true, user: { email: 'user@example.com' }, credential: { store: 'file' } });
+  });
+
+  it.runIf(REAL_KEYCHAIN)('status accepts the keychain entry as that version stored it', async () => {
+    const gw = await gateway();
+    const { home, keychain } = releasedHome(version, gw.url);
+    const accounts = Object.keys(keychain);
+    for (const account of accounts) {
+      execFileSync('secret-tool', ['store', '--label', `hoop-mcp upgrade test ${account}`, 'service', 'hoop-mcp', 'username', account], { input: keychain[account] });
+    }
+    try {
+      const r = await cliAsync(['status', '--json', '--profile', 'desk'], { HOOP_MCP_HOME: home, DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '' });
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ profile: 'desk', loggedIn: true, user: { email: 'admin@example.com' }, credential: { store: 'keychain' } });
+    } finally {
+      for (const account of accounts) spawnSync('secret-tool', ['clear', 'service', 'hoop-mcp', 'username', account]);
+    }
   });
 });
 
