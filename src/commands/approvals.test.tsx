@@ -1,10 +1,11 @@
 import { cleanup, render } from 'ink-testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { findConnection } from '../../test/fixtures/gateway-state.js';
 import type { GatewayFixture } from '../../test/fixtures/gateway.js';
 import { seedReview } from '../../test/helpers/reviews.js';
 import { gatewayScope } from '../../test/helpers/scope.js';
+import { fakeTerminal } from '../../test/helpers/terminal.js';
 import { ReviewsClient } from '../approvals/client.js';
 import { watchReviews } from '../approvals/watch.js';
 import { Credentials } from '../gateway/credentials.js';
@@ -13,12 +14,18 @@ import { RestClient } from '../gateway/rest.js';
 import { createLogger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
 import { ApprovalsApp } from '../tui/ApprovalsApp.js';
-import { decideAndRefresh } from './approvals.js';
+import { decideAndRefresh, runApprovals } from './approvals.js';
 
 const ADMIN = 'hoop-test-admin-token';
 const USER = 'hoop-test-user-token';
 const gateway = gatewayScope();
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => boolean, screen: () => string): Promise<void> {
+  for (const end = Date.now() + 5_000; !check(); await delay(10)) {
+    if (Date.now() > end) throw new Error(`timed out; the screen:\n${screen()}`);
+  }
+}
 
 const controllers: AbortController[] = [];
 afterEach(() => {
@@ -44,10 +51,7 @@ function watch(gw: GatewayFixture, token: string) {
   const app = render(<ApprovalsApp reviews={watcher} onDecide={decideAndRefresh(client, watcher, controller.signal)} onOpen={async () => false} title={gw.url} />);
   const frame = (): string => app.lastFrame() ?? '';
   const see = async (text: string | RegExp): Promise<void> => {
-    const shown = (): boolean => (typeof text === 'string' ? frame().includes(text) : text.test(frame()));
-    for (const end = Date.now() + 5_000; !shown(); await delay(10)) {
-      if (Date.now() > end) throw new Error(`never saw ${String(text)}; last frame:\n${frame()}`);
-    }
+    await until(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), frame);
     // ink attaches the new key handlers in an effect after the frame
     await delay(30);
   };
@@ -131,5 +135,41 @@ describe('the approvals view over the real poller and REST client', () => {
     await t.press('\u001B');
     await t.see(/REJECTED\s+prod-postgres\s+user@example\.com/);
     expect(t.frame()).toContain('1 pending · 2 shown');
+  });
+});
+
+describe('hoop-mcp approvals in a terminal', () => {
+  it('rings the bell and notifies for changes after the first list, at most three notifications and a summary per poll', async () => {
+    const gw = await gateway();
+    const first = seedReview(gw, { input: 'select 1' });
+    // a first poll that fails reads no list: the one read after it is the starting point, not news
+    await gw.stop();
+    const { stdin, stdout, opts: tty } = fakeTerminal();
+    const screen = (): string => stdout.text;
+    const bells = (): number => stdout.text.split('\u0007').length - 1;
+    const notify = vi.fn<(title: string, body: string) => void>();
+    const controller = new AbortController();
+    controllers.push(controller);
+    const sink = { write: () => true };
+    const done = runApprovals({ client: reviewsClient(gw, ADMIN), gateway: gw.url, mode: 'tui', json: false, mine: false, intervalMs: 50, notify, signal: controller.signal, io: { stdout: sink, stderr: sink }, tty });
+    await until(() => screen().includes('cannot reach'), screen);
+    await gw.start();
+    await until(() => screen().includes('1 pending · 1 shown'), screen);
+    expect(bells()).toBe(0);
+    expect(notify).not.toHaveBeenCalled();
+
+    gw.setReviewStatus(first, 'APPROVED');
+    await until(() => bells() === 1, screen);
+    expect(notify.mock.calls).toEqual([['Hoop: pending → approved', 'prod-postgres · user@example.com\nselect 1']]);
+
+    for (const n of [2, 3, 4, 5, 6]) seedReview(gw, { input: `select ${n}` });
+    await until(() => bells() === 2, screen);
+    const fresh = ['Hoop: new pending review', expect.stringMatching(/^prod-postgres · user@example\.com\nselect [2-6]$/)];
+    expect(notify.mock.calls.slice(1)).toEqual([fresh, fresh, fresh, ['Hoop', '2 more reviews changed']]);
+    await until(() => screen().includes('5 pending · 6 shown'), screen);
+    expect(bells()).toBe(2);
+
+    stdin.press('q');
+    await done;
   });
 });

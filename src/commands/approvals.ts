@@ -31,9 +31,12 @@ export interface ApprovalsOptions {
   connection?: string;
   mine: boolean;
   intervalMs: number;
-  notify: boolean;
+  /** The live view's desktop notification (--notify); unset: the bell alone. */
+  notify?: (title: string, body: string) => void;
   signal: AbortSignal;
   io: { stdout: Out; stderr: Out };
+  /** The terminal the live view runs in; default the process's. */
+  tty?: { stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream };
 }
 
 export interface ApprovalsWaitOptions {
@@ -93,6 +96,7 @@ export function createApprovalsCommand(runF = runApprovals, waitF = runApprovals
       const statuses = flags.status !== undefined ? parseStatuses(flags.status) : undefined;
       const intervalMs = seconds(flags.interval ?? '2', '--interval', 0.05, 300);
       const client = await connect(flags);
+      const notify = flags.notify === true ? (await import('../approvals/notify.js')).desktopNotify : undefined;
       await withInterrupt((signal) =>
         runF({
           client,
@@ -101,7 +105,7 @@ export function createApprovalsCommand(runF = runApprovals, waitF = runApprovals
           json: flags.json === true,
           mine: flags.mine === true,
           intervalMs,
-          notify: flags.notify === true,
+          ...(notify !== undefined ? { notify } : {}),
           signal,
           io: { stdout: process.stdout, stderr: process.stderr },
           ...(statuses !== undefined ? { statuses } : {}),
@@ -134,17 +138,15 @@ export async function runApprovals(opts: ApprovalsOptions): Promise<void> {
     }
     return;
   }
-  const [{ renderApprovals }, { openBrowser }, { desktopNotify }] = await Promise.all([
-    importTui(() => import('../tui/render-approvals.js')),
-    import('../auth/browser-login.js'),
-    import('../approvals/notify.js'),
-  ]);
+  const [{ renderApprovals }, { openBrowser }] = await Promise.all([importTui(() => import('../tui/render-approvals.js')), import('../auth/browser-login.js')]);
+  const notify = opts.notify;
   await renderApprovals({
     reviews: watcher,
     title: describeWatch(opts),
     onDecide: decideAndRefresh(opts.client, watcher, opts.signal),
     onOpen: (url) => void openBrowser(url),
-    ...(opts.notify ? { onChanges: (changes: ReviewChange[]) => notifyChanges(changes, desktopNotify) } : {}),
+    ...(notify !== undefined ? { onChanges: (changes: ReviewChange[]) => notifyChanges(changes, notify) } : {}),
+    ...opts.tty,
   });
 }
 

@@ -8,10 +8,8 @@ export interface RenderApprovalsOptions {
   onDecide(id: string, verdict: Verdict, reason?: string): Promise<DecideOutcome>;
   onOpen(url: string): void;
   title: string;
-  /** Reviews that appeared or changed status after the first poll (the bell has rung already). */
+  /** Reviews that appeared or changed status after the first list (the bell has rung already). */
   onChanges?(changes: ReviewChange[]): void;
-  /** Ring the terminal bell on a change. Default true. */
-  bell?: boolean;
   stdin?: NodeJS.ReadStream;
   stdout?: NodeJS.WriteStream;
 }
@@ -36,13 +34,14 @@ export async function renderApprovals(opts: RenderApprovalsOptions): Promise<voi
 }
 
 async function* announce(opts: RenderApprovalsOptions, stdout: NodeJS.WriteStream): AsyncGenerator<ReviewsSnapshot> {
-  let first = true;
+  // The first list read is where the user starts, not news; polls that failed before it read none.
+  let listed = false;
   for await (const snapshot of opts.reviews) {
-    if (!first && snapshot.changes.length > 0) {
-      if (opts.bell !== false) stdout.write('\u0007');
+    if (listed && snapshot.changes.length > 0) {
+      stdout.write('\u0007');
       opts.onChanges?.(snapshot.changes);
     }
-    first = false;
+    if (snapshot.error === undefined) listed = true;
     yield snapshot;
   }
 }
