@@ -81,16 +81,21 @@ export async function listenForCallback(port = DEFAULT_CALLBACK_PORT, opts: Call
 }
 
 /** Opens the URL in the default browser; false when there is no way to (then the URL is shown). */
-export function openBrowser(url: string): boolean {
+export function openBrowser(url: string): Promise<boolean> {
   const [cmd, args] =
     process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['rundll32', ['url.dll,FileProtocolHandler', url]] : ['xdg-open', [url]];
-  if (process.platform === 'linux' && (process.env.DISPLAY ?? '') === '' && (process.env.WAYLAND_DISPLAY ?? '') === '') return false;
-  try {
-    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => undefined);
-    child.unref();
-    return true;
-  } catch {
-    return false;
-  }
+  if (process.platform === 'linux' && (process.env.DISPLAY ?? '') === '' && (process.env.WAYLAND_DISPLAY ?? '') === '') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+      // A missing opener (no xdg-open) fails only after spawn returns: wait for one or the other.
+      child.on('error', () => resolve(false));
+      child.once('spawn', () => {
+        child.unref();
+        resolve(true);
+      });
+    } catch {
+      resolve(false);
+    }
+  });
 }

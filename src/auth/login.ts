@@ -92,7 +92,7 @@ export function createLoginService(deps: LoginDeps): LoginService {
       throw err;
     }
     const url = authorizationUrl(server, client, redirectUri, pkce);
-    const opened = deps.openBrowser && openBrowser(url);
+    const opened = deps.openBrowser && (await openBrowser(url));
     const result = callback.token.then(async (code) => {
       const grant = { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: pkce.verifier } as const;
       const tokens = await requestToken(deps.fetch, server.tokenEndpoint, client, server.resource, grant, signal());
@@ -151,7 +151,7 @@ export function createLoginService(deps: LoginDeps): LoginService {
         callback.close();
         throw err;
       }
-      const opened = deps.openBrowser && openBrowser(url);
+      const opened = deps.openBrowser && (await openBrowser(url));
       const result = callback.token.then((token) => finish(discovery.gateway, token, 'login'));
       // The UI may only start listening after a failure has landed; it still gets it on await.
       result.catch(() => undefined);

@@ -144,7 +144,7 @@ export async function runApprovals(opts: ApprovalsOptions): Promise<void> {
     reviews: watcher,
     title: describeWatch(opts),
     onDecide: decideAndRefresh(opts.client, watcher, opts.signal),
-    onOpen: (url) => void openBrowser(url),
+    onOpen: openBrowser,
     ...(notify !== undefined ? { onChanges: (changes: ReviewChange[]) => notifyChanges(changes, notify) } : {}),
     ...opts.tty,
   });

@@ -52,7 +52,7 @@ async function until(check: () => boolean, frame: () => string | undefined): Pro
 function setup(decide: (id: string, v: Verdict, reason?: string) => Promise<DecideOutcome> = async () => ({ ok: true })) {
   const feed = new Feed();
   const onDecide = vi.fn(decide);
-  const onOpen = vi.fn();
+  const onOpen = vi.fn(async (_url: string) => true);
   const onQuit = vi.fn();
   const app = render(<ApprovalsApp reviews={feed} onDecide={onDecide} onOpen={onOpen} onQuit={onQuit} title="https://hoop.example.com" now={() => NOW} />);
   const frame = (): string => app.lastFrame() ?? '';
@@ -144,6 +144,7 @@ describe('ApprovalsApp', () => {
     expect(t.onDecide).toHaveBeenCalledWith('r2', 'REVOKED', undefined);
     await t.press('o');
     expect(t.onOpen).toHaveBeenCalledWith('https://hoop.example.com/sessions/r2');
+    await t.see('· Opened https://hoop.example.com/sessions/r2');
     await t.press('/');
     await t.see('? Filter');
     await t.press('staging\r');
@@ -151,6 +152,16 @@ describe('ApprovalsApp', () => {
     expect(t.frame()).not.toMatch(/PENDING\s+prod-postgres/);
     await t.press('q');
     expect(t.onQuit).toHaveBeenCalled();
+  });
+
+  it('shows the URL to open by hand where no browser could be opened', async () => {
+    const t = setup();
+    t.onOpen.mockResolvedValueOnce(false);
+    t.feed.push([review({ id: 'r1' })]);
+    await t.see('1 shown');
+    await t.press('o');
+    await t.see('· Open this URL: https://hoop.example.com/sessions/r1');
+    expect(t.frame()).not.toContain('Opened');
   });
 
   it('keeps the last list on screen when a poll fails', async () => {

@@ -11,7 +11,8 @@ export interface ApprovalsAppProps {
   /** One snapshot per poll; the app renders the latest. Throwing ends the watch with the message shown. */
   reviews: AsyncIterable<ReviewsSnapshot>;
   onDecide(id: string, verdict: Verdict, reason?: string): Promise<DecideOutcome>;
-  onOpen(url: string): void;
+  /** Opens the review in a browser; resolves false where none could be opened, and the URL is shown instead. */
+  onOpen(url: string): Promise<boolean>;
   /** What is being watched, for the title: the gateway and the filters. */
   title: string;
   /** Called when the user quits; the app exits right after. */
@@ -146,8 +147,10 @@ export function ApprovalsApp({ reviews, onDecide, onOpen, title, onQuit, now = (
     if (selected === undefined) return;
     if (key.return) return setDetails((d) => !d);
     if (input === 'o') {
-      onOpen(selected.url);
-      return setMessage({ tone: 'info', text: `Opened ${selected.url}` });
+      const { url } = selected;
+      const show = (opened: boolean): void => setMessage({ tone: 'info', text: opened ? `Opened ${url}` : `Open this URL: ${url}` });
+      onOpen(url).then(show, () => show(false));
+      return;
     }
     if (input === 'a' || input === 'r') {
       if (selected.status !== 'PENDING') return setMessage({ tone: 'error', text: `${selected.id} is ${selected.status}: only pending reviews can be ${input === 'a' ? 'approved' : 'rejected'}` });

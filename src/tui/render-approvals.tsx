@@ -6,7 +6,7 @@ import { ApprovalsApp } from './ApprovalsApp.js';
 export interface RenderApprovalsOptions {
   reviews: AsyncIterable<ReviewsSnapshot>;
   onDecide(id: string, verdict: Verdict, reason?: string): Promise<DecideOutcome>;
-  onOpen(url: string): void;
+  onOpen(url: string): Promise<boolean>;
   title: string;
   /** Reviews that appeared or changed status after the first list (the bell has rung already). */
   onChanges?(changes: ReviewChange[]): void;
