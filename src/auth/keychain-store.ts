@@ -3,10 +3,27 @@ import type { SecretStore } from './credential.js';
 
 export const KEYCHAIN_SERVICE = 'hoop-mcp';
 const TIMEOUT_MS = 5_000;
+/** No profile@gateway account looks like this, so the probe never reads a real credential. */
+const PROBE_ACCOUNT = 'doctor-probe';
+
+/** The backend @napi-rs/keyring uses on this platform, as its users know it. */
+export function keychainBackend(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin') return 'macOS Keychain';
+  if (platform === 'win32') return 'Windows Credential Manager';
+  return 'Secret Service (D-Bus)';
+}
 
 /** The keychain cannot be used here; the message says why and what to do. */
 export class KeychainUnavailableError extends Error {
   override readonly name = 'KeychainUnavailableError';
+
+  /** `module`: the native binary did not load, so no backend was even asked. */
+  constructor(
+    message: string,
+    readonly failed: 'module' | 'backend' = 'backend',
+  ) {
+    super(message);
+  }
 }
 
 interface AsyncEntryLike {
@@ -25,6 +42,7 @@ function loadKeyring(): Promise<EntryConstructor> {
     (err: unknown) => {
       throw new KeychainUnavailableError(
         `the keychain module could not be loaded (${errorMessage(err)}); reinstall hoop-mcp or clear the npx cache (npx clear-npx-cache)`,
+        'module',
       );
     },
   );
@@ -72,6 +90,14 @@ export class KeychainStore implements SecretStore {
   async delete(account: string): Promise<boolean> {
     const entry = await this.entry(account);
     return this.guard((signal) => entry.deleteCredential(signal));
+  }
+
+  /**
+   * Resolves when the keychain answers; rejects with KeychainUnavailableError when not. Looking up
+   * an entry that does not exist reaches the backend without prompting or leaving anything behind.
+   */
+  async probe(): Promise<void> {
+    await this.get(PROBE_ACCOUNT);
   }
 
   /** A locked or absent keychain can hang a call forever; give up after a few seconds. */

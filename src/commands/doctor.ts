@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 
 import { resolveTarget, type Target } from '../app/settings.js';
+import { keychainBackend, KeychainStore, KeychainUnavailableError } from '../auth/keychain-store.js';
 import { gatewayFetch, resolveTls, type TlsSettings } from '../app/tls.js';
 import { networkError } from '../gateway/errors.js';
 import type { FetchLike } from '../gateway/http.js';
@@ -33,6 +34,9 @@ export interface DoctorOptions {
   fetch: FetchLike;
   env: NodeJS.ProcessEnv;
   nodeVersion: string;
+  platform: NodeJS.Platform;
+  /** Probed whatever the token source: HOOP_TOKEN today does not mean no keychain tomorrow. */
+  keychain: Pick<KeychainStore, 'probe'>;
   /** How to start `serve` with the same target: this very bin, by default. */
   serve: { command: string; args: string[]; timeoutMs: number };
   now: () => Date;
@@ -65,6 +69,8 @@ export function createDoctorCommand(runF: (opts: DoctorOptions) => Promise<void>
         fetch: await gatewayFetch(tls),
         env: process.env,
         nodeVersion: process.versions.node,
+        platform: process.platform,
+        keychain: new KeychainStore(),
         serve: { command: process.execPath, args: [BIN, 'serve', '--log-level', 'error', ...passOn], timeoutMs: 20_000 },
         now: () => new Date(),
         out: process.stdout,
@@ -114,12 +120,13 @@ async function probe(opts: DoctorOptions, base: string): Promise<Probe> {
 async function networkChecks(opts: DoctorOptions): Promise<Check[]> {
   const gateway = opts.target.gateway;
   const proxy = proxyCheck(opts.env, gateway?.base);
+  const keychain = keychainCheck(opts.keychain, opts.platform);
   if (gateway === undefined) {
     const fix = 'run: npx hoop-mcp login (or pass --gateway <url>, or set HOOP_APIURL)';
     const skipped = (name: string): Check => ({ name, status: 'warn', detail: 'not checked: no gateway', fix: 'fix the gateway check first' });
-    return [{ name: 'gateway', status: 'fail', detail: `no gateway configured for profile "${opts.target.profile}"`, fix }, skipped('tls'), proxy, skipped('token'), skipped('credential store'), skipped('backend'), skipped('clock')];
+    return [{ name: 'gateway', status: 'fail', detail: `no gateway configured for profile "${opts.target.profile}"`, fix }, skipped('tls'), proxy, skipped('token'), skipped('credential store'), await keychain, skipped('backend'), skipped('clock')];
   }
-  const [p, report] = await Promise.all([probe(opts, gateway.base), collectStatus(opts)]);
+  const [p, report, keychainResult] = await Promise.all([probe(opts, gateway.base), collectStatus(opts), keychain]);
   const unreachable = p.error !== undefined;
   const notChecked = (name: string, why: string): Check => ({ name, status: 'warn', detail: `not checked: ${why}`, fix: 'fix the gateway check first' });
   return [
@@ -130,6 +137,7 @@ async function networkChecks(opts: DoctorOptions): Promise<Check[]> {
     proxy,
     tokenCheck(report, opts.now()),
     storeCheck(report),
+    keychainResult,
     unreachable ? notChecked('backend', 'gateway unreachable') : backendCheck(report),
     unreachable ? notChecked('clock', 'gateway unreachable') : clockCheck(p, opts.now()),
   ];
@@ -209,6 +217,27 @@ function storeCheck(r: StatusReport): Check {
       };
     case undefined:
       return { name: 'credential store', status: 'warn', detail: 'no credential stored', fix: 'run: npx hoop-mcp login' };
+  }
+}
+
+const FILE_STORE = 'keep the token in a 0600 file: npx hoop-mcp login --credential-store file';
+const KEYCHAIN_FIX: Partial<Record<NodeJS.Platform, string>> = {
+  darwin: 'unlock the login keychain (over SSH: security unlock-keychain)',
+  win32: 'run hoop-mcp in your own interactive Windows session, where Credential Manager is available',
+};
+
+/** Warn, not fail: the credentials file works without a keychain, only less safely. */
+export async function keychainCheck(keychain: Pick<KeychainStore, 'probe'>, platform: NodeJS.Platform): Promise<Check> {
+  const backend = keychainBackend(platform);
+  try {
+    await keychain.probe();
+    return { name: 'keychain', status: 'ok', detail: `${backend} reachable` };
+  } catch (err) {
+    const detail = `${backend}: ${errorMessage(err)}`;
+    // the detail already says to reinstall: no backend advice for a binary that never loaded
+    if (err instanceof KeychainUnavailableError && err.failed === 'module') return { name: 'keychain', status: 'warn', detail, fix: `meanwhile, ${FILE_STORE}` };
+    const start = KEYCHAIN_FIX[platform] ?? 'install gnome-keyring (or turn on KeePassXC\'s Secret Service) and start it in your session';
+    return { name: 'keychain', status: 'warn', detail, fix: `${start}; or ${FILE_STORE}` };
   }
 }
 

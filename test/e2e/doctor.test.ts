@@ -9,6 +9,10 @@ import { gatewayScope } from '../helpers/scope.js';
 
 const gateway = gatewayScope();
 const ADMIN = 'hoop-test-admin-token';
+/** Set by .ci/with-keyring (a private D-Bus session with an unlocked gnome-keyring). */
+const REAL_KEYCHAIN = process.env.HOOP_MCP_TEST_KEYCHAIN === '1';
+/** cliAsync passes only PATH: hand the keyring session's bus on when there is one. */
+const BUS: Record<string, string> = REAL_KEYCHAIN ? { DBUS_SESSION_BUS_ADDRESS: process.env.DBUS_SESSION_BUS_ADDRESS ?? '' } : {};
 
 async function doctor(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; checks: Record<string, Check>; stdout: string }> {
   const r = await cliAsync(['doctor', '--json', ...args], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: ADMIN, ...env });
@@ -20,21 +24,22 @@ async function doctor(args: string[], env: Record<string, string> = {}): Promise
 describe('doctor', () => {
   it('a healthy gateway: every check ok, serve speaks only JSON-RPC, exit 0; text has one line per check', async () => {
     const gw = await gateway();
-    const { status, checks } = await doctor(['--gateway', gw.url]);
+    const { status, checks } = await doctor(['--gateway', gw.url], BUS);
     expect(status).toBe(0);
-    expect(Object.keys(checks)).toEqual(['node', 'gateway', 'tls', 'proxy', 'token', 'credential store', 'backend', 'clock', 'serve']);
-    for (const c of Object.values(checks)) expect(c, c.name).toMatchObject({ status: 'ok' });
+    expect(Object.keys(checks)).toEqual(['node', 'gateway', 'tls', 'proxy', 'token', 'credential store', 'keychain', 'backend', 'clock', 'serve']);
+    // the keychain is only there inside .ci/with-keyring; the tests below cover both sides
+    for (const c of Object.values(checks)) expect(c, c.name).toMatchObject({ status: c.name === 'keychain' && !REAL_KEYCHAIN ? 'warn' : 'ok' });
     expect(checks.gateway?.detail).toContain('hoop 1.40.0');
     expect(checks.token?.detail).toMatch(/^admin@example\.com \(groups: admin\)/);
     expect(checks.backend?.detail).toBe('mcp (the gateway\'s /api/mcp) · 55 tools');
     expect(checks.clock?.detail).toMatch(/^\d s (ahead of|behind) the gateway$/);
     expect(checks.serve?.detail).toMatch(/answered initialize and tools\/list \(55 tools\); stdout carried JSON-RPC only/);
 
-    const text = await cliAsync(['doctor', '--gateway', gw.url], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: ADMIN });
+    const text = await cliAsync(['doctor', '--gateway', gw.url], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: ADMIN, ...BUS });
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/^✓ node +Node\.js \d+/);
-    expect(text.stdout.trim().split('\n')).toHaveLength(10);
-    expect(text.stdout).toMatch(/All good\.\n$/);
+    expect(text.stdout.trim().split('\n')).toHaveLength(11);
+    expect(text.stdout).toMatch(REAL_KEYCHAIN ? /All good\.\n$/ : /No failures; 1 warning\.\n$/);
   });
 
   it('a REST-only gateway names the REST backend', async () => {
@@ -84,6 +89,29 @@ describe('doctor', () => {
     const trusted = await doctor(['--gateway', https, '--ca-file', certFile]);
     expect(trusted.status).toBe(0);
     expect(trusted.checks.tls?.detail).toBe(`certificate verified against the system CAs and --ca-file ${certFile}`);
+  });
+
+  it.runIf(process.platform === 'linux')('keychain: no Secret Service on the session bus warns with what to install, even with HOOP_TOKEN set and no gateway', async () => {
+    const gw = await gateway();
+    const nowhere = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/hoop-mcp-test-bus' };
+    const { status, checks } = await doctor(['--gateway', gw.url], nowhere);
+    expect(status).toBe(0);
+    expect(checks['credential store']?.detail).toMatch(/^HOOP_TOKEN/);
+    expect(checks.keychain).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/^Secret Service \(D-Bus\): no Secret Service is reachable \(.*nonexistent\/hoop-mcp-test-bus/),
+      fix: expect.stringMatching(/install gnome-keyring .*npx hoop-mcp login --credential-store file$/),
+    });
+    // probed before any gateway is known
+    const none = await doctor([], { ...nowhere, HOOP_TOKEN: '' });
+    expect(none.checks.keychain?.status).toBe('warn');
+  });
+
+  it.runIf(REAL_KEYCHAIN)('keychain: a real Secret Service is reachable, whatever the token source', async () => {
+    const gw = await gateway();
+    const { checks } = await doctor(['--gateway', gw.url], BUS);
+    expect(checks['credential store']?.detail).toMatch(/^HOOP_TOKEN/);
+    expect(checks.keychain).toEqual({ name: 'keychain', status: 'ok', detail: 'Secret Service (D-Bus) reachable' });
   });
 
   it('proxy settings: a loopback gateway not in NO_PROXY warns, credentials in the proxy URL are not shown', async () => {
