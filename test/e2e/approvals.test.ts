@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 
+import { auditFile, parseAuditLines, verifyChain } from '../../src/app/audit-log.js';
 import { BIN, connectBridge, tempHome } from '../helpers/bridge-process.js';
 import { seedReview } from '../helpers/reviews.js';
 import { clientScope, gatewayScope, resultText } from '../helpers/scope.js';
@@ -140,6 +142,26 @@ describe('the bridge and calls held for review', () => {
     expect(String(logs[0]?.data)).toContain(String(review?.['id']));
     expect(String(logs[0]?.data)).toContain('npx hoop-mcp approvals');
     await expect.poll(() => bridge.stderrText).toMatch(new RegExp(`waiting for approval: review ${String(review?.['id'])}.*npx hoop-mcp approvals`));
+  });
+
+  it('records the review id in the audit trail, and none for a call that ran at once', async () => {
+    const gw = await gateway();
+    const home = tempHome();
+    const { client } = track(await connectBridge({ args: ['--gateway', gw.url], env: { HOOP_TOKEN: ADMIN, HOOP_MCP_HOME: home } }));
+    await client.callTool({ name: 'exec', arguments: { connection_name: 'prod-postgres', input: 'drop table t' } });
+    await client.callTool({ name: 'exec', arguments: { connection_name: 'staging-mysql', input: 'select 1' } });
+    // close() waits for the queued audit lines
+    await client.close();
+    expect(gw.state.reviews.size).toBe(1);
+    const reviewId = String([...gw.state.reviews.values()][0]?.['id']);
+    const text = readFileSync(auditFile(home, 'default'), 'utf8');
+    expect(verifyChain(text).ok).toBe(true);
+    const lines = parseAuditLines(text);
+    expect(lines.map((l) => [l.tool, l.outcome, l.reviewId])).toEqual([
+      ['exec', 'ok', reviewId],
+      ['exec', 'ok', undefined],
+    ]);
+    expect(text).not.toContain('drop table');
   });
 
   it('stops a reviews_wait at the gateway when the client cancels it', async () => {
