@@ -7,7 +7,7 @@ import { resolveTarget, type Target } from '../app/settings.js';
 import { keychainBackend, KeychainStore, KeychainUnavailableError } from '../auth/keychain-store.js';
 import { gatewayFetch, resolveTls, type TlsSettings } from '../app/tls.js';
 import { networkError } from '../gateway/errors.js';
-import type { FetchLike } from '../gateway/http.js';
+import { proxyFor, type FetchLike } from '../gateway/http.js';
 import { discard } from '../gateway/request.js';
 import { ExitError, GatewayError, errorMessage } from '../shared/errors.js';
 import { classifyMessage } from '../shared/jsonrpc.js';
@@ -159,18 +159,25 @@ function tlsCheck(opts: DoctorOptions, base: string, p: Probe): Check {
   return { name: 'tls', status: 'ok', detail: `certificate verified against the system CAs${extra.length > 0 ? ` and ${extra.join(', ')}` : ''}` };
 }
 
+/** What the dispatcher does (proxyFor mirrors undici), not what the variables seem to say. */
 function proxyCheck(env: NodeJS.ProcessEnv, base: string | undefined): Check {
-  const pick = (...names: string[]): string | undefined => names.map((n) => env[n]).find((v) => v !== undefined && v !== '');
-  const proxy = pick('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy');
-  if (proxy === undefined) return { name: 'proxy', status: 'ok', detail: 'no proxy (HTTPS_PROXY, HTTP_PROXY unset)' };
-  const noProxy = pick('NO_PROXY', 'no_proxy');
-  const shown = redactUrl(proxy);
-  const detail = `through ${shown}${noProxy !== undefined ? ` (NO_PROXY=${noProxy})` : ''}`;
-  const host = base !== undefined ? new URL(base).hostname.replace(/^\[|\]$/g, '') : undefined;
-  const exempt = host !== undefined && (noProxy ?? '').split(/[\s,]+/).some((e) => e === '*' || (e !== '' && (host === e || host.endsWith(e.startsWith('.') ? e : `.${e}`))));
-  const loopback = host !== undefined && /^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(host);
-  if (loopback && !exempt) return { name: 'proxy', status: 'warn', detail: `${detail}; the loopback gateway goes through it too`, fix: 'add localhost,127.0.0.1 to NO_PROXY' };
-  return { name: 'proxy', status: 'ok', detail: exempt ? `${detail}; the gateway is exempt` : detail };
+  const configured = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].map((n) => env[n]).find((v) => v !== undefined && v !== '');
+  if (configured === undefined) return { name: 'proxy', status: 'ok', detail: 'no proxy (HTTPS_PROXY, HTTP_PROXY unset)' };
+  // without a gateway, judge as for the usual https:// one
+  const url = new URL(base ?? 'https://gateway.invalid');
+  const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+  const via = proxyFor(url, env);
+  if (via === undefined) {
+    const ignoringNoProxy = proxyFor(url, { ...env, no_proxy: '' });
+    return ignoringNoProxy === undefined
+      ? { name: 'proxy', status: 'ok', detail: `direct: an http:// gateway does not use HTTPS_PROXY (${redactUrl(configured)})` }
+      : { name: 'proxy', status: 'ok', detail: `direct: the gateway is exempt from ${redactUrl(ignoringNoProxy)} (NO_PROXY=${noProxy})` };
+  }
+  const detail = `through ${redactUrl(via)}${noProxy !== '' ? ` (NO_PROXY=${noProxy})` : ''}`;
+  if (/^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(url.hostname)) {
+    return { name: 'proxy', status: 'warn', detail: `${detail}; the loopback gateway goes through it too`, fix: 'add localhost,127.0.0.1 to NO_PROXY' };
+  }
+  return { name: 'proxy', status: 'ok', detail };
 }
 
 /** A proxy URL may carry a password. */

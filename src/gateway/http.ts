@@ -54,6 +54,36 @@ export function createDispatcher(opts: DispatcherOptions = {}): Dispatcher {
   return new EnvHttpProxyAgent({ ...common, requestTls: tls, proxyTls: tls });
 }
 
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443 };
+
+/**
+ * The proxy EnvHttpProxyAgent sends a request for `url` through, undefined when it goes direct.
+ * undici's own rules, so doctor reports what the dispatcher does: lower-case names win, https
+ * falls back to the http proxy but http never uses the https one, and NO_PROXY entries may carry
+ * a port or a leading `*.`.
+ */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): string | undefined {
+  const http = env.http_proxy ?? env.HTTP_PROXY ?? '';
+  const https = env.https_proxy ?? env.HTTPS_PROXY ?? '';
+  const proxy = url.protocol === 'https:' && https !== '' ? https : http;
+  if (proxy === '') return undefined;
+  const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+  if (noProxy === '*') return undefined;
+  // undici keeps an IPv6 host's brackets, so `::1` in NO_PROXY never matches `[::1]`
+  const host = url.host.replace(/:\d*$/, '').toLowerCase();
+  const port = Number.parseInt(url.port, 10) || (DEFAULT_PORTS[url.protocol] ?? 0);
+  const exempt = noProxy
+    .split(/[,\s]/)
+    .filter((entry) => entry !== '')
+    .some((entry) => {
+      const withPort = /^(.+):(\d+)$/.exec(entry);
+      const name = (withPort?.[1] ?? entry).replace(/^\*?\./, '').toLowerCase();
+      if (withPort !== null && Number.parseInt(withPort[2] ?? '', 10) !== port) return false;
+      return host === name || host.endsWith(`.${name}`);
+    });
+  return exempt ? undefined : proxy;
+}
+
 /**
  * The production FetchLike, on undici's `request` rather than its WHATWG fetch: the same
  * dispatcher, a fraction of the per-request work (no Request/Response objects, no web streams),

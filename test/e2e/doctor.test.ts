@@ -116,10 +116,10 @@ describe('doctor', () => {
 
   it('proxy settings: a loopback gateway not in NO_PROXY warns, credentials in the proxy URL are not shown', async () => {
     const gw = await gateway();
-    const { checks } = await doctor(['--gateway', gw.url], { HTTPS_PROXY: 'http://user:secret@127.0.0.1:9', NO_PROXY: '127.0.0.1' });
-    expect(checks.proxy).toMatchObject({ status: 'ok', detail: expect.stringContaining('the gateway is exempt') });
+    const { checks } = await doctor(['--gateway', gw.url], { HTTP_PROXY: 'http://user:secret@127.0.0.1:9', NO_PROXY: '127.0.0.1' });
+    expect(checks.proxy).toMatchObject({ status: 'ok', detail: 'direct: the gateway is exempt from http://***@127.0.0.1:9 (NO_PROXY=127.0.0.1)' });
     expect(JSON.stringify(checks)).not.toContain('secret');
-    const through = await doctor(['--gateway', gw.url], { HTTPS_PROXY: 'http://127.0.0.1:9' });
-    expect(through.checks.proxy).toMatchObject({ status: 'warn', fix: 'add localhost,127.0.0.1 to NO_PROXY' });
+    const through = await doctor(['--gateway', gw.url], { HTTP_PROXY: 'http://127.0.0.1:9' });
+    expect(through.checks.proxy).toMatchObject({ status: 'warn', detail: 'through http://127.0.0.1:9; the loopback gateway goes through it too', fix: 'add localhost,127.0.0.1 to NO_PROXY' });
   });
 });

@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
+import type { Check } from '../../src/commands/doctor.js';
 import { startProxy, type ProxyFixture } from '../fixtures/proxy.js';
 import { BIN, connectBridge, tempHome } from '../helpers/bridge-process.js';
+import { cliAsync } from '../helpers/cli.js';
 import { clientScope, gatewayScope, resultText } from '../helpers/scope.js';
 
 const ADMIN = 'hoop-test-admin-token';
@@ -48,6 +50,17 @@ describe('corporate proxy', () => {
     const res = await status(['--gateway', gw.url, '--ca-file', CERT_FILE], { HTTPS_PROXY: p.url });
     expect(res.code).toBe(0);
     expect(p.seen).toContain(`CONNECT ${new URL(gw.url).host}`);
+  });
+
+  it('an http:// gateway ignores HTTPS_PROXY, and doctor says so', async () => {
+    const [gw, p] = await Promise.all([gateway(), proxy()]);
+    const res = await status(['--gateway', gw.url], { HTTPS_PROXY: p.url });
+    expect(res.code).toBe(0);
+    expect(p.seen).toEqual([]);
+    const doctor = await cliAsync(['doctor', '--json', '--gateway', gw.url], { HOOP_MCP_HOME: tempHome(), HOOP_TOKEN: ADMIN, HTTPS_PROXY: p.url });
+    const checks = (JSON.parse(doctor.stdout) as { checks: Check[] }).checks;
+    expect(checks.find((c) => c.name === 'proxy')).toMatchObject({ status: 'ok', detail: `direct: an http:// gateway does not use HTTPS_PROXY (${p.url})` });
+    expect(p.seen).toEqual([]);
   });
 
   it('goes direct for hosts in NO_PROXY', async () => {
