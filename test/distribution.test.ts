@@ -42,6 +42,8 @@ const PLATFORM: Record<string, string> = {
   DISPLAY: 'whether an X11 session can open a browser for login',
   WAYLAND_DISPLAY: 'whether a Wayland session can open a browser for login',
   NODE_EXTRA_CA_CERTS: "Node's own extra CA file, which hoop-mcp reads to report it",
+  CI: 'set by CI systems; hidden while ink loads, so a person at a terminal sees every login screen',
+  CONTINUOUS_INTEGRATION: 'the same, under its other name',
 };
 
 const SRC = join(ROOT, 'src');
@@ -49,15 +51,24 @@ const sources = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
   .filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f))
   .map((f) => ({ file: f, text: readFileSync(join(SRC, f), 'utf8') }));
 
-/** `env.X`, `process.env.X`, `env['X']`: the variables the product code reads. */
-function readVariables(): Map<string, string[]> {
-  const reads = new Map<string, string[]>();
-  for (const { file, text } of sources) {
-    for (const m of text.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g)) {
-      const name = m[1] ?? m[2] ?? '';
-      reads.set(name, [...(reads.get(name) ?? []), file]);
+/**
+ * The variables the product code reads: `env.X`, `process.env.X`, `env['X']`, and, in a file that
+ * indexes env with a computed key, the upper-case names in a list of string literals, as in
+ * `['HTTPS_PROXY', 'https_proxy'].some((k) => env[k])` or `pick('NO_PROXY', 'no_proxy')`.
+ */
+function readsIn(text: string): string[] {
+  const names = [...text.matchAll(/\benv(?:\.([A-Z][A-Z0-9_]*)\b|\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\])/g)].map((m) => m[1] ?? m[2] ?? '');
+  if (/\benv\[\s*[^\s'"\]]/.test(text)) {
+    for (const list of text.matchAll(/[[(]\s*((?:'\w+'|"\w+")(?:\s*,\s*(?:'\w+'|"\w+"))*)\s*,?\s*[\])]/g)) {
+      names.push(...[...(list[1] ?? '').matchAll(/['"](\w+)['"]/g)].map((m) => m[1] ?? '').filter((n) => /^[A-Z][A-Z0-9_]*$/.test(n)));
     }
   }
+  return [...new Set(names)];
+}
+
+function readVariables(): Map<string, string[]> {
+  const reads = new Map<string, string[]>();
+  for (const { file, text } of sources) for (const name of readsIn(text)) reads.set(name, [...(reads.get(name) ?? []), file]);
   return reads;
 }
 
@@ -86,6 +97,13 @@ describe('server.json (MCP Registry)', () => {
       if (v.name !== 'HOOP_TOKEN') expect(v.isSecret, v.name).not.toBe(true);
       expect(v.description ?? '', v.name).not.toBe('');
     }
+  });
+
+  it('the scanner sees names read by a computed key, and not literal lists in files that never index env', () => {
+    expect(readsIn("env.HOOP_TOKEN; process.env['HOOP_APIURL']")).toEqual(['HOOP_TOKEN', 'HOOP_APIURL']);
+    expect(readsIn("['HTTPS_PROXY', 'https_proxy'].some((k) => process.env[k])")).toEqual(['HTTPS_PROXY']);
+    expect(readsIn("const pick = (...n: string[]) => n.map((k) => env[k]);\npick('NO_PROXY', 'no_proxy');")).toEqual(['NO_PROXY']);
+    expect(readsIn("const CODES = new Set(['ECONNRESET', 'EPIPE']);")).toEqual([]);
   });
 
   it('names only variables the code reads', () => {
