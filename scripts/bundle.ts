@@ -7,8 +7,9 @@
  * Each target gets its own staging directory with the built code (bin/, dist/, a trimmed
  * package.json) and the production dependencies installed *for that target*
  * (`npm install --os --cpu [--libc]`), so the keychain module's native binary is the target's,
- * not the build machine's. The manifest says which platform the bundle supports; `mcpb`
- * validates and packs it.
+ * not the build machine's. macOS gets one bundle for both CPUs: the manifest can only name a
+ * platform, so a per-CPU bundle installed on the other kind of Mac would have no keychain.
+ * The manifest says which platform the bundle supports; `mcpb` validates and packs it.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,20 +21,22 @@ import { packExtension, validateManifest } from '@anthropic-ai/mcpb';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+type Cpu = 'arm64' | 'x64';
+
 export interface Target {
   os: 'darwin' | 'win32' | 'linux';
-  cpu: 'arm64' | 'x64';
+  /** The CPUs the bundle runs on; the @napi-rs/keyring loader picks the binary for process.arch. */
+  cpus: [Cpu, ...Cpu[]];
   /** npm's `--libc` for Linux: glibc only, so the musl binary is not shipped next to it. */
   libc?: 'glibc';
-  /** The @napi-rs/keyring platform package this target must contain. */
-  keyring: string;
+  /** The @napi-rs/keyring platform packages this target must contain, one per CPU. */
+  keyrings: string[];
 }
 
 export const TARGETS: Record<string, Target> = {
-  'darwin-arm64': { os: 'darwin', cpu: 'arm64', keyring: '@napi-rs/keyring-darwin-arm64' },
-  'darwin-x64': { os: 'darwin', cpu: 'x64', keyring: '@napi-rs/keyring-darwin-x64' },
-  'win32-x64': { os: 'win32', cpu: 'x64', keyring: '@napi-rs/keyring-win32-x64-msvc' },
-  'linux-x64': { os: 'linux', cpu: 'x64', libc: 'glibc', keyring: '@napi-rs/keyring-linux-x64-gnu' },
+  'darwin-universal': { os: 'darwin', cpus: ['arm64', 'x64'], keyrings: ['@napi-rs/keyring-darwin-arm64', '@napi-rs/keyring-darwin-x64'] },
+  'win32-x64': { os: 'win32', cpus: ['x64'], keyrings: ['@napi-rs/keyring-win32-x64-msvc'] },
+  'linux-x64': { os: 'linux', cpus: ['x64'], libc: 'glibc', keyrings: ['@napi-rs/keyring-linux-x64-gnu'] },
 };
 
 interface PackageJson {
@@ -128,6 +131,27 @@ function shipped(path: string): boolean {
   return !/\.test\.|\.map$|\.tsbuildinfo$|__toolsnaps__/.test(basename(path)) && !path.includes('__toolsnaps__');
 }
 
+/** The production dependencies for one OS and CPU, from the lock the suite ran against. */
+function installDependencies(dir: string, target: Target, cpu: Cpu, pkg: PackageJson): void {
+  // The package.json the code needs at run time ("type": "module", the version), nothing for builds.
+  const staged = { name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, type: pkg.type, bin: pkg.bin, engines: pkg.engines, dependencies: pkg.dependencies };
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`);
+  cpSync(join(ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const platformArgs = ['--os', target.os, '--cpu', cpu, ...(target.libc !== undefined ? ['--libc', target.libc] : [])];
+  execFileSync(npm, ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', ...platformArgs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(join(dir, 'package-lock.json'), { force: true });
+  rmSync(join(dir, 'node_modules', '.package-lock.json'), { force: true });
+}
+
+/** The @napi-rs/keyring platform packages installed under `dir`, sorted. */
+export function keyringPackages(dir: string): string[] {
+  return readdirSync(join(dir, 'node_modules', '@napi-rs'))
+    .filter((d) => d.startsWith('keyring-'))
+    .map((d) => `@napi-rs/${d}`)
+    .sort();
+}
+
 /** Stages one target in a temporary directory; returns its path. */
 export function stage(name: string, target: Target, pkg: PackageJson = readPackage()): string {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run npm run build first');
@@ -137,19 +161,22 @@ export function stage(name: string, target: Target, pkg: PackageJson = readPacka
   for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md']) {
     if (existsSync(join(ROOT, file))) cpSync(join(ROOT, file), join(dir, file));
   }
-  // The package.json the code needs at run time ("type": "module", the version), nothing for builds.
-  const staged = { name: pkg.name, version: pkg.version, description: pkg.description, license: pkg.license, type: pkg.type, bin: pkg.bin, engines: pkg.engines, dependencies: pkg.dependencies };
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(staged, null, 2)}\n`);
-  // The lock pins the same versions the suite ran against.
-  cpSync(join(ROOT, 'package-lock.json'), join(dir, 'package-lock.json'));
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const platformArgs = ['--os', target.os, '--cpu', target.cpu, ...(target.libc !== undefined ? ['--libc', target.libc] : [])];
-  execFileSync(npm, ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', ...platformArgs], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-  rmSync(join(dir, 'package-lock.json'), { force: true });
-  rmSync(join(dir, 'node_modules', '.package-lock.json'), { force: true });
+  const [first, ...others] = target.cpus;
+  installDependencies(dir, target, first, pkg);
+  // npm installs for one CPU at a time and prunes the other CPUs' optional packages, so each
+  // other CPU's tree is installed aside (from the same lock) and only its keyring binary taken.
+  for (const cpu of others) {
+    const aside = mkdtempSync(join(tmpdir(), `hoop-mcp-bundle-${name}-${cpu}-`));
+    try {
+      installDependencies(aside, target, cpu, pkg);
+      for (const keyring of keyringPackages(aside)) cpSync(join(aside, 'node_modules', keyring), join(dir, 'node_modules', keyring), { recursive: true });
+    } finally {
+      rmSync(aside, { recursive: true, force: true });
+    }
+  }
 
-  const keyrings = readdirSync(join(dir, 'node_modules', '@napi-rs')).filter((d) => d.startsWith('keyring-')).map((d) => `@napi-rs/${d}`);
-  if (keyrings.length !== 1 || keyrings[0] !== target.keyring) throw new Error(`${name}: expected only ${target.keyring} in node_modules, found ${keyrings.join(', ') || 'none'}`);
+  const keyrings = keyringPackages(dir);
+  if (keyrings.join() !== [...target.keyrings].sort().join()) throw new Error(`${name}: expected only ${target.keyrings.join(', ')} in node_modules, found ${keyrings.join(', ') || 'none'}`);
 
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifestFor(target, pkg), null, 2)}\n`);
   // What mcpb pack would not leave out by itself: type declarations and maps are (see its

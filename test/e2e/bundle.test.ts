@@ -7,16 +7,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { buildBundle, readPackage, TARGETS } from '../../scripts/bundle.js';
+import { buildBundle, keyringPackages, readPackage, TARGETS } from '../../scripts/bundle.js';
 import { gatewayScope } from '../helpers/scope.js';
 
 /**
  * The Claude Desktop bundles as `npm run bundle` builds them, unpacked and started the way Claude
- * Desktop starts them. Building all four targets takes about a minute, so this builds linux-x64
- * (the one this machine can run) and win32-x64 (to prove another platform's native binary is the
- * one shipped); darwin differs from win32 only in its target triple.
+ * Desktop starts them. Building every target takes about a minute, so this builds linux-x64 (the
+ * one this machine can run) and darwin-universal (another platform's native binaries, one per
+ * CPU); win32-x64 differs from linux-x64 only in its target triple.
  */
-const BUILT = ['linux-x64', 'win32-x64'] as const;
+const BUILT = ['linux-x64', 'darwin-universal'] as const;
+/** Mach-O `cputype` values: CPU_TYPE_ARM64, CPU_TYPE_X86_64. */
+const MACHO_CPU: Record<number, string> = { 0x0100000c: 'arm64', 0x01000007: 'x64' };
 const pkg = readPackage();
 const gateway = gatewayScope();
 
@@ -67,11 +69,22 @@ describe('the .mcpb bundles', () => {
       expect(all).toContain(join('dist', 'cli.js'));
       expect(all.filter((f) => /^(src|test|bench|scripts)\/|^dist\/.*\.test\.|\.map$|\.d\.ts$|__toolsnaps__|package-lock\.json$/.test(f))).toEqual([]);
       for (const dev of ['vitest', 'typescript', 'eslint', 'msw', 'tsx', '@anthropic-ai/mcpb']) expect(existsSync(join(dir, 'node_modules', dev)), dev).toBe(false);
-      const keyrings = readdirSync(join(dir, 'node_modules', '@napi-rs')).filter((d) => d.startsWith('keyring-'));
-      expect(keyrings.map((d) => `@napi-rs/${d}`)).toEqual([TARGETS[name]?.keyring]);
-      expect(files(join(dir, 'node_modules', '@napi-rs', keyrings[0] ?? '')).some((f) => f.endsWith('.node'))).toBe(true);
+      const keyrings = keyringPackages(dir);
+      expect(keyrings).toEqual([...(TARGETS[name]?.keyrings ?? [])].sort());
+      // each platform package carries keyring.<triple>.node, the file the loader requires
+      for (const keyring of keyrings) expect(files(join(dir, 'node_modules', keyring))).toContain(`keyring.${keyring.replace('@napi-rs/keyring-', '')}.node`);
       expect(size).toBeLessThan(12 * 1024 * 1024);
     }
+  });
+
+  it('macOS: one bundle that carries the keychain binary for Apple silicon and for Intel Macs', () => {
+    const { dir } = bundle('darwin-universal');
+    const cpus = ['arm64', 'x64'].map((cpu) => {
+      const head = readFileSync(join(dir, 'node_modules', '@napi-rs', `keyring-darwin-${cpu}`, `keyring.darwin-${cpu}.node`)).subarray(0, 8);
+      expect(head.readUInt32LE(0), cpu).toBe(0xfeedfacf); // 64-bit Mach-O
+      return MACHO_CPU[head.readUInt32LE(4)];
+    });
+    expect(cpus).toEqual(['arm64', 'x64']);
   });
 
   it('leaves unset settings unset: empty, never a literal ${user_config.…}', async () => {
