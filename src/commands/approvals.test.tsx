@@ -15,6 +15,7 @@ import { createLogger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
 import { ApprovalsApp } from '../tui/ApprovalsApp.js';
 import { decideAndRefresh, runApprovals } from './approvals.js';
+import { pressKeys } from '../../test/helpers/ink.js';
 
 const ADMIN = 'hoop-test-admin-token';
 const USER = 'hoop-test-user-token';
@@ -55,10 +56,7 @@ function watch(gw: GatewayFixture, token: string) {
     // ink attaches the new key handlers in an effect after the frame
     await delay(30);
   };
-  const press = async (keys: string): Promise<void> => {
-    app.stdin.write(keys);
-    await delay(30);
-  };
+  const press = (keys: string): Promise<void> => pressKeys(app.stdin, keys, 30);
   /** Narrows the list to one review with the filter prompt, which selects it. */
   const pick = async (id: string): Promise<void> => {
     // Esc clears a filter (and would quit without one)

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { DecideOutcome, ReviewItem, ReviewsSnapshot, Verdict } from '../shared/review.js';
 import { ApprovalsApp } from './ApprovalsApp.js';
+import { pressKeys } from '../../test/helpers/ink.js';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const NOW = new Date('2026-05-01T12:00:00Z');
@@ -61,10 +62,7 @@ function setup(decide: (id: string, v: Verdict, reason?: string) => Promise<Deci
     await until(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), frame);
     await delay(30);
   };
-  const press = async (keys: string): Promise<void> => {
-    app.stdin.write(keys);
-    await delay(20);
-  };
+  const press = (keys: string): Promise<void> => pressKeys(app.stdin, keys);
   return { feed, onDecide, onOpen, onQuit, frame, see, press };
 }
 

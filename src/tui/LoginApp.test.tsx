@@ -101,6 +101,7 @@ class FakeActions implements LoginActions {
 }
 
 import { LoginApp } from './LoginApp.js';
+import { pressKeys } from '../../test/helpers/ink.js';
 
 const ENTER = '\r';
 const ESC = '\u001B';
@@ -120,10 +121,7 @@ async function start(actions: LoginActions, extra: { defaultGateway?: string; im
   const onDone = vi.fn<(r: LoginResult | undefined) => void>();
   const app = render(<LoginApp actions={actions} profile="default" onDone={onDone} {...extra} />);
   const frame = (): string => app.lastFrame() ?? '';
-  const press = async (keys: string): Promise<void> => {
-    app.stdin.write(keys);
-    await delay(30);
-  };
+  const press = (keys: string): Promise<void> => pressKeys(app.stdin, keys, 30);
   // Keys written before ink has mounted its input hooks are lost: wait for the first frame.
   await until(() => frame() !== '', frame);
   await delay(30);

@@ -2,6 +2,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { TextField } from './TextField.js';
+import { pressKeys } from '../../test/helpers/ink.js';
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -15,10 +16,7 @@ async function field(props: { initialValue?: string; mask?: boolean }) {
     onSubmit,
     frame: () => app.lastFrame() ?? '',
     async press(...keys: string[]) {
-      for (const k of keys) {
-        app.stdin.write(k);
-        await delay(20);
-      }
+      for (const k of keys) await pressKeys(app.stdin, k);
     },
   };
 }
