@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { afterEffects } from '../../test/helpers/ink.js';
 import { fakeTerminal } from '../../test/helpers/terminal.js';
 import type { LoginActions, LoginResult } from '../shared/login.js';
 import { renderLogin } from './render-login.js';
@@ -31,9 +32,11 @@ describe('renderLogin', () => {
     const done = renderLogin({ actions, profile: 'work', defaultGateway: 'https://hoop.example.com', ...opts });
     await until(() => stdout.text.includes('Gateway URL'));
     expect(stdin.rawMode).toBe(true);
-    for (const keys of ['\r', 'ana@example.com', '\r', 'pw', '\r']) {
+    // Each field reads keys only once it is on screen.
+    for (const [prompt, keys] of [['Gateway URL', '\r'], ['? Email', 'ana@example.com\r'], ['? Password', 'pw\r']] as const) {
+      await until(() => stdout.text.includes(prompt));
+      await afterEffects();
       stdin.press(keys);
-      await delay(30);
     }
     await expect(done).resolves.toEqual(ok);
     expect(stdout.text).toContain('Logged in as');
@@ -45,6 +48,7 @@ describe('renderLogin', () => {
     const { stdin, stdout, opts } = fakeTerminal();
     const done = renderLogin({ actions, profile: 'work', ...opts });
     await until(() => stdout.text.includes('Gateway URL'));
+    await afterEffects();
     stdin.press('\u0003');
     await expect(done).resolves.toBeUndefined();
     expect(stdout.text).toContain('Login cancelled.');

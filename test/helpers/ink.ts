@@ -1,13 +1,16 @@
-const setImmediateTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /**
- * Writes keys to an ink app under test once React has run the effects it already queued. ink
- * attaches key handlers in effects, which run after the frame that shows the new field (React's
- * scheduler runs them from setImmediate); a key written before that is lost. A polling timer can
- * see the frame in the same timer phase that drew it, so yield to setImmediate first.
+ * Resolves once React has run the effects it already queued. ink attaches key handlers in
+ * effects, which run after the frame that shows the new field (React's scheduler runs them from
+ * setImmediate); a key written before that is lost. A polling timer can see the frame in the same
+ * timer phase that drew it, so tests yield to setImmediate before they type.
  */
+export async function afterEffects(): Promise<void> {
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Writes keys to an ink app under test once its handlers are attached (see afterEffects). */
 export async function pressKeys(stdin: { write(data: string): unknown }, keys: string, settleMs = 20): Promise<void> {
-  for (let turn = 0; turn < 3; turn++) await setImmediateTurn();
+  await afterEffects();
   stdin.write(keys);
   await new Promise((resolve) => setTimeout(resolve, settleMs));
 }
