@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 
 import { ExitError, GatewayError, UsageError, errorMessage } from './shared/errors.js';
+import { Redactor } from './shared/redact.js';
 import { VERSION } from './shared/version.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2 } as const;
@@ -50,24 +51,27 @@ export async function createProgram(argv: string[] = process.argv): Promise<Comm
 
 /** Parses argv, runs the command, and maps every failure to one exit code and one clean line. */
 export async function main(argv: string[], stderr: { write(s: string): unknown } = process.stderr): Promise<number> {
+  // A message may quote a gateway's answer: token-shaped text is hidden on the way out.
+  const redactor = new Redactor();
+  const say = (text: string): void => void stderr.write(`hoop-mcp: ${redactor.redact(text)}\n`);
   try {
     await (await createProgram(argv)).parseAsync(argv);
     return EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof ExitError) {
-      if (err.message !== '') stderr.write(`hoop-mcp: ${err.message}\n`);
+      if (err.message !== '') say(err.message);
       return err.code;
     }
     if (err instanceof UsageError) {
-      stderr.write(`hoop-mcp: ${err.message}\n`);
+      say(err.message);
       return EXIT.usage;
     }
     if (err instanceof GatewayError) {
-      stderr.write(`hoop-mcp: ${err.message}\n`);
+      say(err.message);
       return EXIT.error;
     }
-    stderr.write(`hoop-mcp: unexpected error: ${errorMessage(err)}\n`);
+    say(`unexpected error: ${errorMessage(err)}`);
     return EXIT.error;
   }
 }
