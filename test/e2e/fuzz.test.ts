@@ -51,6 +51,8 @@ const faults = fc.oneof(
   fc.record({ status: fc.constantFrom(500, 502, 503, 401, 403, 429), body: fc.string({ maxLength: 50 }) }),
   fc.record({ status: fc.constant(200), contentType: fc.constantFrom('text/html', 'application/octet-stream', 'text/event-stream'), body: fc.constantFrom('<html>', 'data: {not json\n\n', 'event: message\ndata: [1,2\n\n', '') }),
   fc.record({ delayMs: fc.integer({ min: 10, max: 300 }) }),
+  // a slow drip: an answer for someone else's id, a few bytes every few ms, then the stream ends
+  fc.record({ status: fc.constant(200), contentType: fc.constant('text/event-stream'), dripMs: fc.integer({ min: 1, max: 15 }), body: fc.constant('event: message\ndata: {"jsonrpc":"2.0","id":424242,"result":{"content":[]}}\n\n') }),
   // past the size from which results are relayed as bytes: someone else's id, cut short, split over data lines
   fc.record({ status: fc.constant(200), contentType: fc.constant('text/event-stream'), body: fc.constantFrom(...bigBodies()) }),
 );
