@@ -14,7 +14,7 @@ import { Redactor } from '../shared/redact.js';
 import { ageOf, compareReviews, describeType, preview, REVIEW_STATUSES, type DecideOutcome, type ReviewChange, type ReviewItem, type Verdict } from '../shared/review.js';
 import { USER_AGENT } from '../shared/version.js';
 import { addTargetOptions, type TargetFlags } from './target-options.js';
-import { importTui } from './tui.js';
+import { tuiUnavailable } from './tui.js';
 
 /** `approvals wait`: 0 approved, 1 rejected or revoked, 2 timed out; then as `status` does. */
 export const WAIT_EXIT = { approved: 0, rejected: 1, timeout: 2, notLoggedIn: 3, failed: 4 } as const;
@@ -90,9 +90,8 @@ export function createApprovalsCommand(runF = runApprovals, waitF = runApprovals
     .addCommand(wait)
     .action(async (flags: ApprovalsFlags) => {
       const mode = flags.once === true ? 'once' : flags.json === true ? 'json' : 'tui';
-      if (mode === 'tui' && !(process.stdin.isTTY && process.stdout.isTTY)) {
-        throw new UsageError('approvals shows a live view in a terminal; in scripts use --json (one line per status change) or --once (the current list)');
-      }
+      const noTui = mode === 'tui' ? tuiUnavailable() : undefined;
+      if (noTui !== undefined) throw new UsageError(`the live view ${noTui}; in scripts use --json (one line per status change) or --once (the current list)`);
       const statuses = flags.status !== undefined ? parseStatuses(flags.status) : undefined;
       const intervalMs = seconds(flags.interval ?? '2', '--interval', 0.05, 300);
       const client = await connect(flags);
@@ -138,7 +137,7 @@ export async function runApprovals(opts: ApprovalsOptions): Promise<void> {
     }
     return;
   }
-  const [{ renderApprovals }, { openBrowser }] = await Promise.all([importTui(() => import('../tui/render-approvals.js')), import('../auth/browser-login.js')]);
+  const [{ renderApprovals }, { openBrowser }] = await Promise.all([import('../tui/render-approvals.js'), import('../auth/browser-login.js')]);
   const notify = opts.notify;
   await renderApprovals({
     reviews: watcher,

@@ -14,7 +14,7 @@ import { createLogger } from '../shared/log.js';
 import type { LoginResult } from '../shared/login.js';
 import { Redactor } from '../shared/redact.js';
 import { addTargetOptions, type TargetFlags } from './target-options.js';
-import { importTui } from './tui.js';
+import { tuiUnavailable } from './tui.js';
 import { USER_AGENT } from '../shared/version.js';
 
 export interface LoginOptions {
@@ -61,9 +61,8 @@ export function createLoginCommand(runF: (opts: LoginOptions) => Promise<void> =
             : flags.oauth
               ? { kind: 'oauth' }
               : { kind: 'interactive' };
-      if (mode.kind === 'interactive' && !(process.stdin.isTTY && process.stdout.isTTY)) {
-        throw new UsageError('login needs a terminal; in scripts use: hoop-mcp login --gateway <url> --token-stdin (or --api-key-stdin)');
-      }
+      const noTui = mode.kind === 'interactive' ? tuiUnavailable() : undefined;
+      if (noTui !== undefined) throw new UsageError(`login ${noTui}; in scripts use: hoop-mcp login --gateway <url> --token-stdin (or --api-key-stdin)`);
       if ((mode.kind === 'stdin' || mode.kind === 'oauth') && target.gateway === undefined) throw new UsageError('which gateway? pass --gateway <url> or set HOOP_APIURL');
       const tls = tlsFor(target, flags.caFile);
       const stderr = process.stderr;
@@ -116,7 +115,7 @@ async function signIn(opts: LoginOptions): Promise<LoginResult | undefined> {
     return service.finish(found.gateway, found.token, 'hoop-cli-import');
   }
   const found = await readHoopCliLogin();
-  const { renderLogin } = await importTui(() => import('../tui/render-login.js'));
+  const { renderLogin } = await import('../tui/render-login.js');
   const result = await renderLogin({
     actions: service,
     profile: target.profile,

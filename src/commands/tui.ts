@@ -1,21 +1,16 @@
+/** CI or CONTINUOUS_INTEGRATION set to anything but "0" or "false", as ink and most CLIs read them. */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  const set = (key: string): boolean => key in env && env[key] !== '0' && env[key] !== 'false';
+  return set('CI') || set('CONTINUOUS_INTEGRATION');
+}
+
 /**
- * Loads a TUI module for a person at a terminal. Ink decides once, when it is
- * first imported, whether it runs "in CI" (CI or CONTINUOUS_INTEGRATION set)
- * and then draws only the last frame at exit: a login would show a blank
- * screen. Callers have checked for a TTY, so a human is there whatever CI says;
- * hide those variables while ink loads and put them back straight after.
+ * Why a full-screen TUI cannot run here, or undefined when it can. Both ends must be a terminal,
+ * and CI must be unset, as most CLIs decide: a CI job with a pseudo-terminal would wait forever
+ * for keys, and ink itself draws only the last frame under CI.
  */
-export async function importTui<T>(load: () => Promise<T>): Promise<T> {
-  const saved = new Map<string, string>();
-  for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) {
-    const value = process.env[key];
-    if (value === undefined) continue;
-    saved.set(key, value);
-    delete process.env[key];
-  }
-  try {
-    return await load();
-  } finally {
-    for (const [key, value] of saved) process.env[key] = value;
-  }
+export function tuiUnavailable(env: NodeJS.ProcessEnv = process.env, tty = { stdin: process.stdin.isTTY, stdout: process.stdout.isTTY }): string | undefined {
+  if (tty.stdin !== true || tty.stdout !== true) return 'needs a terminal';
+  if (inCi(env)) return 'asks nothing where CI is set (unset CI in a terminal to use it)';
+  return undefined;
 }

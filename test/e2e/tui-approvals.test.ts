@@ -13,8 +13,8 @@ const { waitFor, screen } = term;
 describe.runIf(HAS_TMUX)('hoop-mcp approvals in a real terminal', () => {
   it('shows a review as it appears, approves it with `a`, and quits with `q`', async () => {
     const gw = await gateway();
-    // CI=true as on CI machines: a terminal still gets every frame
-    const command = `env CI=true HOOP_TOKEN=hoop-test-admin-token HOOP_MCP_HOME=${tempHome()} ${process.execPath} ${BIN} approvals --gateway ${gw.url} --interval 0.1; echo EXIT=$?; sleep 30`;
+    // CI machines set CI, and the live view asks nothing where it is set
+    const command = `env -u CI -u CONTINUOUS_INTEGRATION HOOP_TOKEN=hoop-test-admin-token HOOP_MCP_HOME=${tempHome()} ${process.execPath} ${BIN} approvals --gateway ${gw.url} --interval 0.1; echo EXIT=$?; sleep 30`;
     term.start(command, { columns: 140, rows: 30 });
 
     await waitFor('no reviews');

@@ -16,8 +16,8 @@ describe.runIf(HAS_TMUX)('hoop-mcp login in a real terminal', () => {
   it('signs in with email and password, never shows the password, and stores the credential', async () => {
     const gw = await gateway();
     const home = tempHome();
-    // CI=true as on CI machines: a terminal still gets every frame
-    const command = `env CI=true HOOP_MCP_HOME=${home} ${process.execPath} ${BIN} login --credential-store file --gateway ${gw.url}; echo EXIT=$?; sleep 30`;
+    // CI machines set CI, and the TUI asks nothing where it is set
+    const command = `env -u CI -u CONTINUOUS_INTEGRATION HOOP_MCP_HOME=${home} ${process.execPath} ${BIN} login --credential-store file --gateway ${gw.url}; echo EXIT=$?; sleep 30`;
     term.start(command);
 
     await waitFor(`? Gateway URL ${gw.url}`);
@@ -36,5 +36,14 @@ describe.runIf(HAS_TMUX)('hoop-mcp login in a real terminal', () => {
     expect(done).not.toContain('wrong-password');
     expect(JSON.parse(readFileSync(join(home, 'config.json'), 'utf8'))).toMatchObject({ profiles: { default: { gateway: gw.url, credentialStore: 'file' } } });
     expect(readFileSync(join(home, 'credentials.json'), 'utf8')).toContain('hoop-test-admin-token');
+  });
+
+  it('asks nothing where CI is set, even in a terminal, and says what to do instead', async () => {
+    const gw = await gateway();
+    term.start(`env CI=true HOOP_MCP_HOME=${tempHome()} ${process.execPath} ${BIN} login --gateway ${gw.url}; echo EXIT=$?; sleep 30`);
+    const done = await waitFor('EXIT=2');
+    expect(done).toContain('hoop-mcp: login asks nothing where CI is set');
+    expect(done).toContain('--token-stdin');
+    expect(done).not.toContain('Gateway URL');
   });
 });
