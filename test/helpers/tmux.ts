@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 
-import { afterEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 
 export const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 
@@ -13,10 +13,17 @@ export interface Terminal {
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
 }
 
-/** A real terminal for TUI tests: one private tmux server per suite, killed after each test. */
+/**
+ * A real terminal for TUI tests: a private tmux server per test, killed after it. Each test gets
+ * its own socket: a server told to exit may still hold the old one when the next test starts.
+ */
 export function tmuxScope(name: string): Terminal {
-  const socket = `hoop-mcp-${name}-${process.pid}`;
+  let tests = 0;
+  let socket = '';
   const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  beforeEach(() => {
+    socket = `hoop-mcp-${name}-${process.pid}-${++tests}`;
+  });
   afterEach(() => {
     spawnSync('tmux', ['-L', socket, 'kill-server']);
   });
