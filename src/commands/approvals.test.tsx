@@ -15,18 +15,12 @@ import { createLogger } from '../shared/log.js';
 import { Redactor } from '../shared/redact.js';
 import { ApprovalsApp } from '../tui/ApprovalsApp.js';
 import { decideAndRefresh, runApprovals } from './approvals.js';
-import { pressKeys } from '../../test/helpers/ink.js';
+import { delay, pressKeys, until } from '../../test/helpers/ink.js';
 
 const ADMIN = 'hoop-test-admin-token';
 const USER = 'hoop-test-user-token';
 const gateway = gatewayScope();
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => boolean, screen: () => string): Promise<void> {
-  for (const end = Date.now() + 5_000; !check(); await delay(10)) {
-    if (Date.now() > end) throw new Error(`timed out; the screen:\n${screen()}`);
-  }
-}
 
 const controllers: AbortController[] = [];
 afterEach(() => {
@@ -52,7 +46,7 @@ function watch(gw: GatewayFixture, token: string) {
   const app = render(<ApprovalsApp reviews={watcher} onDecide={decideAndRefresh(client, watcher, controller.signal)} onOpen={async () => false} title={gw.url} />);
   const frame = (): string => app.lastFrame() ?? '';
   const see = async (text: string | RegExp): Promise<void> => {
-    await until(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), frame);
+    await until(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), frame, 5_000);
     // ink attaches the new key handlers in an effect after the frame
     await delay(30);
   };
@@ -150,21 +144,21 @@ describe('hoop-mcp approvals in a terminal', () => {
     controllers.push(controller);
     const sink = { write: () => true };
     const done = runApprovals({ client: reviewsClient(gw, ADMIN), gateway: gw.url, mode: 'tui', json: false, mine: false, intervalMs: 50, notify, signal: controller.signal, io: { stdout: sink, stderr: sink }, tty });
-    await until(() => screen().includes('cannot reach'), screen);
+    await until(() => screen().includes('cannot reach'), screen, 5_000);
     await gw.start();
-    await until(() => screen().includes('1 pending · 1 shown'), screen);
+    await until(() => screen().includes('1 pending · 1 shown'), screen, 5_000);
     expect(bells()).toBe(0);
     expect(notify).not.toHaveBeenCalled();
 
     gw.setReviewStatus(first, 'APPROVED');
-    await until(() => bells() === 1, screen);
+    await until(() => bells() === 1, screen, 5_000);
     expect(notify.mock.calls).toEqual([['Hoop: pending → approved', 'prod-postgres · user@example.com\nselect 1']]);
 
     for (const n of [2, 3, 4, 5, 6]) seedReview(gw, { input: `select ${n}` });
-    await until(() => bells() === 2, screen);
+    await until(() => bells() === 2, screen, 5_000);
     const fresh = ['Hoop: new pending review', expect.stringMatching(/^prod-postgres · user@example\.com\nselect [2-6]$/)];
     expect(notify.mock.calls.slice(1)).toEqual([fresh, fresh, fresh, ['Hoop', '2 more reviews changed']]);
-    await until(() => screen().includes('5 pending · 6 shown'), screen);
+    await until(() => screen().includes('5 pending · 6 shown'), screen, 5_000);
     expect(bells()).toBe(2);
 
     stdin.press('q');

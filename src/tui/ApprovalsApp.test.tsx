@@ -3,9 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import type { DecideOutcome, ReviewItem, ReviewsSnapshot, Verdict } from '../shared/review.js';
 import { ApprovalsApp } from './ApprovalsApp.js';
-import { pressKeys } from '../../test/helpers/ink.js';
+import { delay, pressKeys, until } from '../../test/helpers/ink.js';
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const NOW = new Date('2026-05-01T12:00:00Z');
 
 /** Snapshots pushed by the test, read by the app: the watcher without the network. */
@@ -42,13 +41,6 @@ function review(over: Partial<ReviewItem> & { id: string }): ReviewItem {
   };
 }
 
-async function until(check: () => boolean, frame: () => string | undefined): Promise<void> {
-  const end = Date.now() + 5_000;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out; last frame:\n${frame() ?? '(none)'}`);
-    await delay(10);
-  }
-}
 
 function setup(decide: (id: string, v: Verdict, reason?: string) => Promise<DecideOutcome> = async () => ({ ok: true })) {
   const feed = new Feed();
@@ -59,7 +51,7 @@ function setup(decide: (id: string, v: Verdict, reason?: string) => Promise<Deci
   const frame = (): string => app.lastFrame() ?? '';
   // After a frame shows, ink attaches the new handlers in an effect: let it settle before typing.
   const see = async (text: string | RegExp): Promise<void> => {
-    await until(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), frame);
+    await until(() => (typeof text === 'string' ? frame().includes(text) : text.test(frame())), frame, 5_000);
     await delay(30);
   };
   const press = (keys: string): Promise<void> => pressKeys(app.stdin, keys);

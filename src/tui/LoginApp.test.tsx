@@ -7,16 +7,6 @@ import { tempHome } from '../../test/helpers/bridge-process.js';
 import { freePort, loginService } from '../../test/helpers/login.js';
 import type { BrowserLogin, GatewayDiscovery, LoginActions, LoginResult } from '../shared/login.js';
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `check` holds (React and ink answer keys asynchronously), failing with the last frame. */
-async function until(check: () => boolean, frame: () => string | undefined, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out; last frame:\n${frame() ?? '(none)'}`);
-    await delay(10);
-  }
-}
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -101,7 +91,7 @@ class FakeActions implements LoginActions {
 }
 
 import { LoginApp } from './LoginApp.js';
-import { pressKeys } from '../../test/helpers/ink.js';
+import { delay, pressKeys, until } from '../../test/helpers/ink.js';
 
 const ENTER = '\r';
 const ESC = '\u001B';

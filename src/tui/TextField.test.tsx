@@ -2,9 +2,8 @@ import { cleanup, render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { TextField } from './TextField.js';
-import { pressKeys } from '../../test/helpers/ink.js';
+import { delay, pressKeys } from '../../test/helpers/ink.js';
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 afterEach(() => cleanup());
 

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
-import { afterEffects } from '../../test/helpers/ink.js';
+import { afterEffects, until } from '../../test/helpers/ink.js';
 import { fakeTerminal } from '../../test/helpers/terminal.js';
 import type { LoginActions, LoginResult } from '../shared/login.js';
 import { renderLogin } from './render-login.js';
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const ok: LoginResult = {
   gateway: 'https://hoop.example.com',
@@ -21,20 +20,16 @@ const actions: LoginActions = {
   loginApiKey: () => Promise.resolve(ok),
 };
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await delay(10);
-  expect(check()).toBe(true);
-}
 
 describe('renderLogin', () => {
   it('resolves with the result, and leaves raw mode', async () => {
     const { stdin, stdout, opts } = fakeTerminal();
     const done = renderLogin({ actions, profile: 'work', defaultGateway: 'https://hoop.example.com', ...opts });
-    await until(() => stdout.text.includes('Gateway URL'));
+    await until(() => stdout.text.includes('Gateway URL'), () => stdout.text, 2_000);
     expect(stdin.rawMode).toBe(true);
     // Each field reads keys only once it is on screen.
     for (const [prompt, keys] of [['Gateway URL', '\r'], ['? Email', 'ana@example.com\r'], ['? Password', 'pw\r']] as const) {
-      await until(() => stdout.text.includes(prompt));
+      await until(() => stdout.text.includes(prompt), () => stdout.text, 2_000);
       await afterEffects();
       stdin.press(keys);
     }
@@ -47,7 +42,7 @@ describe('renderLogin', () => {
   it('resolves with undefined on Ctrl+C, without ink exiting the process', async () => {
     const { stdin, stdout, opts } = fakeTerminal();
     const done = renderLogin({ actions, profile: 'work', ...opts });
-    await until(() => stdout.text.includes('Gateway URL'));
+    await until(() => stdout.text.includes('Gateway URL'), () => stdout.text, 2_000);
     await afterEffects();
     stdin.press('\u0003');
     await expect(done).resolves.toBeUndefined();

@@ -12,5 +12,16 @@ export async function afterEffects(): Promise<void> {
 export async function pressKeys(stdin: { write(data: string): unknown }, keys: string, settleMs = 20): Promise<void> {
   await afterEffects();
   stdin.write(keys);
-  await new Promise((resolve) => setTimeout(resolve, settleMs));
+  await delay(settleMs);
+}
+
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls until `check` holds (React and ink answer keys asynchronously), failing with the last screen. */
+export async function until(check: () => boolean, screen: () => string | undefined, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out; last frame:\n${screen() ?? '(none)'}`);
+    await delay(10);
+  }
 }
