@@ -104,7 +104,7 @@ export class McpHttp {
         return;
       }
       if (contentType.startsWith('application/json')) {
-        const parsed = this.decode(Buffer.from(await res.text()), keepLarge);
+        const parsed = this.decode(await res.text(), keepLarge);
         handled = true;
         if (Array.isArray(parsed)) yield* parsed;
         else yield parsed;
@@ -122,15 +122,17 @@ export class McpHttp {
     }
   }
 
-  private decode(bytes: Buffer, keepLarge: boolean): unknown {
-    if (keepLarge && bytes.length >= RAW_MIN_BYTES) {
-      const raw = rawResponse(bytes);
+  /** SSE data arrives as bytes, a JSON body as text: each is turned into the other only when the byte relay needs it. */
+  private decode(data: Buffer | string, keepLarge: boolean): unknown {
+    if (keepLarge && data.length >= RAW_MIN_BYTES) {
+      const raw = rawResponse(typeof data === 'string' ? Buffer.from(data) : data);
       if (raw !== undefined) return raw;
     }
     try {
-      return JSON.parse(bytes.toString('utf8'));
+      return JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
     } catch {
       throw new GatewayError('malformed', `${this.opts.gateway} sent a message that is not valid JSON`);
     }
   }
+
 }
